@@ -106,7 +106,8 @@ export type Stmt =
   | CallStmt
   | { kind: 'branch'; cond: string; tests: ConditionTest[]; then: Stmt[]; else: Stmt[]; loc: SourceLoc }
   | { kind: 'switch'; on: string; cases: { labels: string[]; body: Stmt[] }[]; loc: SourceLoc }
-  | { kind: 'loop'; cond: string; macro?: string; body: Stmt[]; loc: SourceLoc }
+  /** `head` holds the calls made by the loop condition, evaluated before each test. */
+  | { kind: 'loop'; cond: string; macro?: string; head: Stmt[]; body: Stmt[]; loc: SourceLoc }
   | { kind: 'return'; value?: string; loc: SourceLoc }
   | { kind: 'goto'; label: string; loc: SourceLoc }
   | { kind: 'label'; name: string; loc: SourceLoc }
@@ -114,6 +115,8 @@ export type Stmt =
   | { kind: 'continue'; loc: SourceLoc }
   /** Notes only: `case X:` / `default:` written to say which path the reviewer follows. */
   | { kind: 'path'; text: string; loc: SourceLoc }
+  /** An assignment to a local variable: `ret = -EBUSY;`, `end_update = true;`. */
+  | { kind: 'assign'; target: string; value: string; loc: SourceLoc }
   /** A write or read of a shared field or global that is not a call. */
   | { kind: 'access'; access: 'store' | 'load'; object: ObjectRef; value?: string; text: string; loc: SourceLoc };
 

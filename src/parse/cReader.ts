@@ -1,0 +1,181 @@
+// Reads kernel C (unbuilt, unpreprocessed) into the model: each function with
+// its calls and sync operations in order, ops tables, notifier blocks and the
+// synchronization objects a file declares.
+
+import { CParser, MAX_PARSE_BYTES, type Node, type Tree } from './treeSitter';
+import { StatementReader, type LocMapper } from './cStatements';
+import { objectRef, type Aliases } from '../model/objects';
+import { DEFINING_MACROS, type PrimitiveTable } from '../model/primitives';
+import {
+  emptyFileModel, type ContextAnnotations, type FileModel, type FunctionSummary, type ObjectDecl, type Origin, type SourceLoc,
+} from '../model/types';
+
+export interface CReadOptions {
+  table: PrimitiveTable;
+  aliases?: Aliases;
+  origin?: Origin;
+  /** Translates a position in `text` to the file the user has open (patches, mails). */
+  mapLoc?: LocMapper;
+}
+
+/** C types whose variables are synchronization objects worth declaring to the model. */
+const SYNC_TYPE = /\b(?:mutex|spinlock_t|raw_spinlock_t|rwlock_t|rw_semaphore|percpu_rw_semaphore|srcu_struct|completion|atomic_t|atomic64_t|atomic_long_t|refcount_t|seqlock_t|seqcount_t|wait_queue_head_t)\b/;
+
+export function readC(parser: CParser, text: string, file: string, options: CReadOptions): FileModel {
+  const model = emptyFileModel(file);
+  const problem = inputProblem(text);
+  if (problem) {
+    model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: problem });
+    return model;
+  }
+  const parsed = parser.withTree(text, (tree) => {
+    const globals = readDeclarations(parser, tree, file, options, model);
+    readFunctions(parser, tree, file, options, model, globals);
+    return true;
+  });
+  if (!parsed) model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: 'tree-sitter gave up parsing this file within its time budget' });
+  return model;
+}
+
+/** Why a text cannot be read as source at all, or undefined when it can. */
+export function inputProblem(text: string): string | undefined {
+  if (text.length > MAX_PARSE_BYTES) return `file is ${(text.length / 1048576).toFixed(1)} MB, over the ${MAX_PARSE_BYTES / 1048576} MB limit for one source file; not analysed`;
+  const sample = text.slice(0, 8192);
+  if (sample.includes('\0')) return 'file holds binary data (NUL bytes); not analysed';
+  return undefined;
+}
+
+function pointLoc(file: string, line: number, col: number): SourceLoc {
+  return { file, line, col, endLine: line, endCol: col };
+}
+
+function locator(file: string, mapLoc: LocMapper | undefined) {
+  return (node: Node): SourceLoc => {
+    const start = mapLoc ? mapLoc(node.startPosition.row, node.startPosition.column) : { file, line: node.startPosition.row, col: node.startPosition.column };
+    const end = mapLoc ? mapLoc(node.endPosition.row, node.endPosition.column) : { file, line: node.endPosition.row, col: node.endPosition.column };
+    return { file: start.file, line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  };
+}
+
+/** Fills in ops bindings and objects; returns the file-scope variable names. */
+function readDeclarations(parser: CParser, tree: Tree, file: string, options: CReadOptions, model: FileModel): Set<string> {
+  const loc = locator(file, options.mapLoc);
+  const objects = new Map<string, ObjectDecl>();
+  const globals = new Set<string>();
+  for (const match of parser.queries.declarations.matches(tree.rootNode)) {
+    const capture = Object.fromEntries(match.captures.map((c) => [c.name, c.node]));
+    if (capture.binding && capture.struct && capture.table && capture.member && capture.target) {
+      model.opsBindings.push({
+        structType: capture.struct.text,
+        table: tableName(capture.binding, capture.table),
+        member: capture.member.text,
+        target: capture.target.text,
+        loc: loc(capture.member),
+      });
+    } else if (capture.define && capture.macro && capture.name) {
+      const type = DEFINING_MACROS[capture.macro.text];
+      if (type) objects.set(capture.name.text, { id: capture.name.text, type, loc: loc(capture.name) });
+    } else if (capture.member && capture.struct && capture.type && capture.field) {
+      if (SYNC_TYPE.test(capture.type.text)) {
+        const id = `${capture.struct.text}.${capture.field.text}`;
+        objects.set(id, { id, type: typeName(capture.type.text), loc: loc(capture.field) });
+      }
+    } else if (capture.global && capture.type && capture.name) {
+      globals.add(capture.name.text);
+      if (SYNC_TYPE.test(capture.type.text)) {
+        objects.set(capture.name.text, { id: capture.name.text, type: typeName(capture.type.text), loc: loc(capture.name) });
+      }
+    }
+  }
+  model.objects.push(...objects.values());
+  return globals;
+}
+
+/**
+ * `static struct kvm_x86_ops vt_x86_ops __initdata = {`: the grammar takes the
+ * section attribute for the declarator; the table's name is the word before it.
+ */
+function tableName(declaration: Node, declarator: Node): string {
+  if (!/^__\w+$/.test(declarator.text)) return declarator.text;
+  const header = declaration.text.slice(0, declarator.startIndex - declaration.startIndex);
+  return /(\w+)\s*$/.exec(header)?.[1] ?? declarator.text;
+}
+
+function typeName(text: string): string {
+  return text.replace(/^struct\s+/, '').trim();
+}
+
+function readFunctions(parser: CParser, tree: Tree, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>): void {
+  const loc = locator(file, options.mapLoc);
+  for (const match of parser.queries.functions.matches(tree.rootNode)) {
+    const declarator = match.captures.find((c) => c.name === 'declarator')?.node;
+    const body = match.captures.find((c) => c.name === 'body')?.node;
+    const definition = match.captures.find((c) => c.name === 'function')?.node;
+    if (!declarator || !body || !definition) continue;
+    const fnDeclarator = findFunctionDeclarator(declarator);
+    const nameNode = fnDeclarator?.childForFieldName('declarator');
+    if (!fnDeclarator || !nameNode || nameNode.type !== 'identifier') continue;
+    const params = parameterNames(fnDeclarator);
+    const paramSet = new Set(params);
+    const locals = new Map<string, string>();
+    const reader = new StatementReader({
+      table: options.table,
+      aliases: options.aliases ?? new Map(),
+      file,
+      ...(options.mapLoc ? { mapLoc: options.mapLoc } : {}),
+      isParam: (name) => paramSet.has(name),
+      locals,
+      globals,
+      undeclared: 'object',
+    });
+    const summary: FunctionSummary = {
+      name: nameNode.text,
+      origin: options.origin ?? 'c',
+      file: loc(nameNode).file,
+      params,
+      body: reader.readBlock(body),
+      annotations: annotations(text(definition, body), options.aliases),
+      loc: loc(nameNode),
+      entry: false,
+      locals: Object.fromEntries(locals),
+    };
+    model.functions.push(summary);
+  }
+}
+
+/** The definition's text before its body: return type, name, parameters, annotations. */
+function text(definition: Node, body: Node): string {
+  return definition.text.slice(0, body.startIndex - definition.startIndex);
+}
+
+function findFunctionDeclarator(node: Node): Node | undefined {
+  let current: Node | null = node;
+  while (current) {
+    if (current.type === 'function_declarator') return current;
+    current = current.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+function parameterNames(fnDeclarator: Node): string[] {
+  const list = fnDeclarator.childForFieldName('parameters');
+  const names: string[] = [];
+  for (const param of list?.namedChildren ?? []) {
+    if (!param || param.type !== 'parameter_declaration') continue;
+    let node = param.childForFieldName('declarator');
+    while (node && node.type !== 'identifier') node = node.childForFieldName('declarator') ?? node.namedChild(0);
+    if (node) names.push(node.text);
+  }
+  return names;
+}
+
+/** Sparse's `__acquires(x)`, `__releases(x)`, `__must_hold(x)` on the definition. */
+function annotations(header: string, aliases: Aliases | undefined): ContextAnnotations {
+  const found: ContextAnnotations = { acquires: [], releases: [], mustHold: [] };
+  const key = { __acquires: 'acquires', __releases: 'releases', __must_hold: 'mustHold' } as const;
+  for (const m of header.matchAll(/\b(__acquires|__releases|__must_hold)\s*\(([^()]*(?:\([^()]*\))?[^()]*)\)/g)) {
+    const which = key[m[1] as keyof typeof key];
+    found[which].push(objectRef(m[2] ?? '', aliases)?.id ?? (m[2] ?? '').trim());
+  }
+  return found;
+}

@@ -1,0 +1,480 @@
+// Reads C statements and expressions from a tree-sitter tree into model
+// statements: calls in evaluation order, branches, loops, gotos, guards.
+// Shared by the C reader (function bodies) and the notes reader (one line of
+// C per notes line). Unpreprocessed kernel code is full of macros the grammar
+// does not know, so every shape we do not recognise still yields its calls.
+
+import type { Node } from './treeSitter';
+import type { Aliases } from '../model/objects';
+import { objectRef } from '../model/objects';
+import type { PrimitiveTable } from '../model/primitives';
+import { TRANSPARENT_MACROS } from '../model/primitives';
+import { guardOps, syncOpFor } from '../model/syncOp';
+import type { CallStmt, ConditionTest, IndirectTarget, SourceLoc, Stmt, SyncOp } from '../model/types';
+
+export type LocMapper = (line: number, col: number) => { file: string; line: number; col: number };
+
+export interface StatementContext {
+  table: PrimitiveTable;
+  aliases: Aliases;
+  file: string;
+  mapLoc?: LocMapper;
+  /** Names of the function's parameters (C) or of values the notes never assigned. */
+  isParam: (name: string) => boolean;
+  /** Names declared or assigned locally. */
+  locals: Map<string, string>;
+  /** File-scope variables: writes to them are shared accesses. */
+  globals: ReadonlySet<string>;
+  /**
+   * What an identifier nobody declared is: in C a global defined elsewhere
+   * (`object`), in notes a value the chain never assigned (`param`).
+   */
+  undeclared: 'param' | 'object';
+}
+
+/** Macros that open a block like a loop header: `kvm_for_each_vcpu(i, vcpu, kvm) { ... }`. */
+const LOOP_MACRO = /(?:^|_)for_each(?:_|$)|^for_each|_foreach(?:_|$)|^xa_for_each|^hash_for_each|^list_for_each/;
+
+export class StatementReader {
+  /** The releases owed by guards active in each enclosing block, innermost last. */
+  private readonly guardScopes: SyncOp[][] = [];
+
+  constructor(private readonly ctx: StatementContext) {}
+
+  loc(node: Node): SourceLoc {
+    const start = this.map(node.startPosition.row, node.startPosition.column);
+    const end = this.map(node.endPosition.row, node.endPosition.column);
+    return { file: start.file, line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  }
+
+  private map(line: number, col: number): { file: string; line: number; col: number } {
+    return this.ctx.mapLoc ? this.ctx.mapLoc(line, col) : { file: this.ctx.file, line, col };
+  }
+
+  /** A function body or any block: its statements, guards released at the end. */
+  readBlock(block: Node): Stmt[] {
+    this.guardScopes.push([]);
+    const out: Stmt[] = [];
+    const children = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      const next = children[i + 1];
+      // `macro(args) { ... }` or `macro(args) stmt;`: the grammar sees a call
+      // missing its `;` followed by a statement. That is a loop or scoped guard.
+      const header = next ? this.blockMacro(child) : undefined;
+      if (header && next) {
+        out.push(...this.readMacroBlock(header, next));
+        i++;
+        continue;
+      }
+      out.push(...this.readStatement(child));
+    }
+    const guards = this.guardScopes.pop() ?? [];
+    if (!endsInJump(out)) out.push(...this.releases(guards, block, true));
+    return out;
+  }
+
+  /** The call of a `macro(args)` statement that lacks its semicolon, if it heads a block. */
+  private blockMacro(node: Node): Node | undefined {
+    if (node.type !== 'expression_statement') return undefined;
+    const call = node.namedChild(0);
+    if (!call || call.type !== 'call_expression') return undefined;
+    const last = node.lastChild;
+    if (last && last.type === ';' && !last.isMissing) return undefined;
+    return call;
+  }
+
+  private readMacroBlock(call: Node, body: Node): Stmt[] {
+    const name = call.childForFieldName('function')?.text ?? '';
+    const args = argumentNodes(call);
+    if (name === 'scoped_guard' || name === 'scoped_cond_guard') {
+      const ops = guardOps(args[0]?.text ?? '', args.slice(name === 'scoped_guard' ? 1 : 2).map((a) => a.text), this.ctx.table, this.ctx.aliases);
+      if (ops) {
+        const inner = this.guarded(ops.release, () => this.readBody(body));
+        const acquire = this.opCall(ops.acquire, call);
+        const release = this.opCall(ops.release, body, true);
+        return endsInJump(inner) ? [acquire, ...inner] : [acquire, ...inner, release];
+      }
+    }
+    const head = args.flatMap((a) => this.calls(a));
+    if (LOOP_MACRO.test(name) || body.type === 'compound_statement') {
+      return [{ kind: 'loop', cond: call.text, macro: name, head, body: this.readBody(body), loc: this.loc(call) }];
+    }
+    return [...this.readStatement(call), ...this.readStatement(body)];
+  }
+
+  /** Runs `read` with a guard active in a scope of its own; `release` is owed on return. */
+  private guarded(release: SyncOp, read: () => Stmt[]): Stmt[] {
+    this.guardScopes.push([release]);
+    try {
+      return read();
+    } finally {
+      this.guardScopes.pop();
+    }
+  }
+
+  private readBody(node: Node): Stmt[] {
+    return node.type === 'compound_statement' ? this.readBlock(node) : this.readStatement(node);
+  }
+
+  readStatement(node: Node): Stmt[] {
+    switch (node.type) {
+      case 'compound_statement':
+        return this.readBlock(node);
+      case 'expression_statement':
+        return node.namedChild(0) ? this.expressionStatement(node.namedChild(0)!) : [];
+      case 'declaration':
+        return this.declaration(node);
+      case 'if_statement':
+        return this.ifStatement(node);
+      case 'switch_statement':
+        return this.switchStatement(node);
+      case 'while_statement':
+      case 'for_statement':
+        return this.loop(node);
+      case 'do_statement':
+        return this.doLoop(node);
+      case 'return_statement':
+        return this.returnStatement(node);
+      case 'goto_statement':
+        return [{ kind: 'goto', label: node.namedChild(0)?.text ?? '', loc: this.loc(node) }];
+      case 'labeled_statement': {
+        const label = node.childForFieldName('label');
+        const inner = node.namedChildren.filter((c): c is Node => c !== null && c.id !== label?.id);
+        return [{ kind: 'label', name: label?.text ?? '', loc: this.loc(node) }, ...inner.flatMap((c) => this.readStatement(c))];
+      }
+      case 'break_statement':
+        return [{ kind: 'break', loc: this.loc(node) }];
+      case 'continue_statement':
+        return [{ kind: 'continue', loc: this.loc(node) }];
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+      case 'preproc_else':
+        return this.preprocessor(node);
+      case 'comment':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_call':
+      case 'preproc_include':
+      case ';':
+        return [];
+      default:
+        // ERROR nodes and shapes the grammar could not place: keep their calls.
+        return this.calls(node);
+    }
+  }
+
+  private expressionStatement(expr: Node): Stmt[] {
+    if (expr.type === 'assignment_expression') return this.assignment(expr);
+    if (expr.type === 'call_expression') {
+      const guard = this.guardStatement(expr);
+      if (guard) return guard;
+    }
+    return this.calls(expr);
+  }
+
+  /** `guard(mutex)(&x);`: acquire now, release when the enclosing block ends. */
+  private guardStatement(call: Node): Stmt[] | undefined {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'call_expression' || fn.childForFieldName('function')?.text !== 'guard') return undefined;
+    const type = argumentNodes(fn)[0]?.text ?? '';
+    const ops = guardOps(type, argumentNodes(call).map((a) => a.text), this.ctx.table, this.ctx.aliases);
+    if (!ops) return undefined;
+    this.guardScopes[this.guardScopes.length - 1]?.push(ops.release);
+    return [this.opCall(ops.acquire, call)];
+  }
+
+  private assignment(expr: Node): Stmt[] {
+    const left = expr.childForFieldName('left');
+    const right = expr.childForFieldName('right');
+    if (!left || !right) return this.calls(expr);
+    const out = this.calls(right);
+    const last = out[out.length - 1];
+    if (right.type === 'call_expression' && last?.kind === 'call') {
+      last.assignTo = left.text;
+      last.text = expr.text;
+    } else if (this.isShared(left)) {
+      const object = objectRef(left.text, this.ctx.aliases);
+      if (object) out.push({ kind: 'access', access: 'store', object, value: right.text, text: expr.text, loc: this.loc(expr) });
+    } else if (left.type === 'identifier') {
+      out.push({ kind: 'assign', target: left.text, value: right.text, loc: this.loc(expr) });
+    }
+    if (left.type === 'identifier' && !this.ctx.globals.has(left.text)) this.ctx.locals.set(left.text, this.ctx.locals.get(left.text) ?? '');
+    return [...this.calls(left), ...out];
+  }
+
+  /** A store to a struct field or a file-scope variable is visible to other CPUs. */
+  private isShared(left: Node): boolean {
+    if (left.type === 'field_expression') return true;
+    return left.type === 'identifier' && this.ctx.globals.has(left.text) && !this.ctx.locals.has(left.text);
+  }
+
+  private declaration(node: Node): Stmt[] {
+    const type = node.childForFieldName('type')?.text ?? '';
+    const out: Stmt[] = [];
+    for (const declarator of node.childrenForFieldName('declarator')) {
+      if (!declarator) continue;
+      const name = declaredName(declarator);
+      if (name) this.ctx.locals.set(name, declarator.type === 'pointer_declarator' || declarator.text.includes('*') ? `${type} *` : type);
+      const value = declarator.type === 'init_declarator' ? declarator.childForFieldName('value') : null;
+      if (!value) continue;
+      const calls = this.calls(value);
+      const last = calls[calls.length - 1];
+      if (value.type === 'call_expression' && last?.kind === 'call' && name) {
+        last.assignTo = name;
+        last.text = `${name} = ${value.text}`;
+      }
+      out.push(...calls);
+    }
+    return out;
+  }
+
+  private ifStatement(node: Node): Stmt[] {
+    const condition = node.childForFieldName('condition');
+    const consequence = node.childForFieldName('consequence');
+    const alternative = node.childForFieldName('alternative');
+    const elseBody = alternative ? alternative.namedChildren.filter((c): c is Node => c !== null) : [];
+    return [
+      ...(condition ? this.calls(condition) : []),
+      {
+        kind: 'branch',
+        cond: condition ? stripParens(condition.text) : '',
+        tests: condition ? this.conditionTests(condition) : [],
+        then: consequence ? this.readBody(consequence) : [],
+        else: elseBody.flatMap((c) => this.readBody(c)),
+        loc: this.loc(node),
+      },
+    ];
+  }
+
+  private switchStatement(node: Node): Stmt[] {
+    const condition = node.childForFieldName('condition');
+    const body = node.childForFieldName('body');
+    const cases: { labels: string[]; body: Stmt[] }[] = [];
+    for (const child of body?.namedChildren ?? []) {
+      if (!child || child.type !== 'case_statement') continue;
+      const value = child.childForFieldName('value');
+      const label = value ? value.text : 'default';
+      const statements = child.namedChildren.filter((c): c is Node => c !== null && c.id !== value?.id);
+      const previous = cases[cases.length - 1];
+      // `case A: case B: body` share one body.
+      if (previous && previous.body.length === 0) previous.labels.push(label);
+      else cases.push({ labels: [label], body: [] });
+      cases[cases.length - 1]!.body.push(...statements.flatMap((s) => this.readStatement(s)));
+    }
+    return [
+      ...(condition ? this.calls(condition) : []),
+      { kind: 'switch', on: condition ? stripParens(condition.text) : '', cases, loc: this.loc(node) },
+    ];
+  }
+
+  private loop(node: Node): Stmt[] {
+    const condition = node.childForFieldName('condition');
+    const body = node.childForFieldName('body');
+    const init = node.type === 'for_statement' ? node.childForFieldName('initializer') : null;
+    const update = node.type === 'for_statement' ? node.childForFieldName('update') : null;
+    const bodyStmts = body ? this.readBody(body) : [];
+    if (update) bodyStmts.push(...this.calls(update));
+    return [
+      ...(init ? this.calls(init) : []),
+      {
+        kind: 'loop',
+        cond: condition ? stripParens(condition.text) : '',
+        head: condition ? this.calls(condition) : [],
+        body: bodyStmts,
+        loc: this.loc(node),
+      },
+    ];
+  }
+
+  /** `do { ... } while (0)` is a block, the macro idiom; any other do-loop is a loop. */
+  private doLoop(node: Node): Stmt[] {
+    const condition = node.childForFieldName('condition');
+    const body = node.childForFieldName('body');
+    const bodyStmts = body ? this.readBody(body) : [];
+    if (condition && stripParens(condition.text).trim() === '0') return bodyStmts;
+    return [{
+      kind: 'loop',
+      cond: condition ? stripParens(condition.text) : '',
+      head: [],
+      body: [...bodyStmts, ...(condition ? this.calls(condition) : [])],
+      loc: this.loc(node),
+    }];
+  }
+
+  private returnStatement(node: Node): Stmt[] {
+    const value = node.namedChild(0);
+    const out: Stmt[] = value ? this.calls(value) : [];
+    // Scope-based guards are released on the way out (include/linux/cleanup.h).
+    const active = this.guardScopes.flat();
+    out.push(...this.releases(active, node, false));
+    out.push(value ? { kind: 'return', value: value.text, loc: this.loc(node) } : { kind: 'return', loc: this.loc(node) });
+    return out;
+  }
+
+  private releases(owed: SyncOp[], at: Node, atEnd: boolean): Stmt[] {
+    return [...owed].reverse().map((release) => this.opCall(release, at, atEnd));
+  }
+
+  /** `#ifdef CONFIG_X ... #else ... #endif` inside a body: a branch on the config symbol. */
+  private preprocessor(node: Node): Stmt[] {
+    const alternative = node.childForFieldName('alternative');
+    const condition = node.childForFieldName('condition') ?? node.childForFieldName('name');
+    const inner = node.namedChildren.filter((c): c is Node =>
+      c !== null && c.id !== alternative?.id && c.id !== condition?.id);
+    const then = this.readSequence(inner);
+    if (node.type === 'preproc_else') return then;
+    const symbol = condition?.text ?? '';
+    const negated = node.type === 'preproc_ifdef' && node.child(0)?.text === '#ifndef';
+    return [{
+      kind: 'branch',
+      cond: `${negated ? '!' : ''}${node.type === 'preproc_ifdef' ? `defined(${symbol})` : symbol}`,
+      tests: [{ kind: 'config', symbol }],
+      then,
+      else: alternative ? this.preprocessor(alternative) : [],
+      loc: this.loc(node),
+    }];
+  }
+
+  /** Statements that sit side by side without a block of their own (preprocessor arms). */
+  private readSequence(nodes: Node[]): Stmt[] {
+    const out: Stmt[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const header = nodes[i + 1] ? this.blockMacro(nodes[i]!) : undefined;
+      if (header) {
+        out.push(...this.readMacroBlock(header, nodes[i + 1]!));
+        i++;
+      } else {
+        out.push(...this.readStatement(nodes[i]!));
+      }
+    }
+    return out;
+  }
+
+  /** Every call under `node`, arguments before the call that takes them. */
+  calls(node: Node): Stmt[] {
+    const out: Stmt[] = [];
+    this.collectCalls(node, out);
+    return out;
+  }
+
+  private collectCalls(node: Node, out: Stmt[]): void {
+    if (node.type === 'call_expression') {
+      for (const arg of argumentNodes(node)) this.collectCalls(arg, out);
+      const fn = node.childForFieldName('function');
+      // `static_call(key)(args)`: the inner call names the target, it is not a call itself.
+      if (fn && fn.type === 'call_expression' && !isStaticCall(fn)) this.collectCalls(fn, out);
+      const call = this.callStmt(node);
+      if (call) out.push(call);
+      return;
+    }
+    if (node.type === 'assignment_expression' && node !== undefined) {
+      out.push(...this.assignment(node));
+      return;
+    }
+    for (const child of node.namedChildren) if (child) this.collectCalls(child, out);
+  }
+
+  private callStmt(node: Node): CallStmt | undefined {
+    const fn = node.childForFieldName('function');
+    if (!fn) return undefined;
+    const args = argumentNodes(node).map((a) => a.text);
+    let callee = fn.text;
+    let indirect: IndirectTarget | undefined;
+    if (isStaticCall(fn)) {
+      callee = argumentNodes(fn)[0]?.text ?? fn.text;
+      indirect = { via: 'static_call', member: callee };
+    } else if (fn.type === 'field_expression') {
+      const member = fn.childForFieldName('field')?.text ?? '';
+      indirect = { via: member === 'notifier_call' ? 'notifier' : 'ops', member };
+    } else if (fn.type !== 'identifier') {
+      indirect = { via: 'pointer', member: fn.text };
+    }
+    if (!indirect && TRANSPARENT_MACROS.has(callee)) return undefined;
+    const call: CallStmt = { kind: 'call', callee, args, text: node.text, loc: this.loc(node) };
+    if (indirect) call.indirect = indirect;
+    const op = indirect ? undefined : syncOpFor(callee, args, this.ctx.table, this.ctx.aliases);
+    if (op) call.op = op;
+    return call;
+  }
+
+  private opCall(op: SyncOp, at: Node, atEnd = false): CallStmt {
+    const loc = this.loc(at);
+    const where = atEnd ? { ...loc, line: loc.endLine, col: Math.max(0, loc.endCol - 1) } : loc;
+    const args = op.object ? [op.object.text] : [];
+    return { kind: 'call', callee: op.primitive, args, text: at.text.split('\n')[0] ?? '', op, loc: where };
+  }
+
+  /** What a condition tests: call results, shared objects, parameters, locals. */
+  conditionTests(condition: Node): ConditionTest[] {
+    const tests: ConditionTest[] = [];
+    const seen = new Set<string>();
+    const add = (key: string, test: ConditionTest) => {
+      if (!seen.has(key)) { seen.add(key); tests.push(test); }
+    };
+    const visit = (node: Node): void => {
+      switch (node.type) {
+        case 'call_expression': {
+          const fn = node.childForFieldName('function');
+          const name = fn && isStaticCall(fn) ? argumentNodes(fn)[0]?.text ?? '' : fn?.text ?? '';
+          if (TRANSPARENT_MACROS.has(name)) break;
+          add(`result:${name}`, { kind: 'result', of: name });
+          return;
+        }
+        case 'field_expression': {
+          const object = objectRef(node.text, this.ctx.aliases);
+          if (object) add(`object:${object.id}`, { kind: 'object', object });
+          return;
+        }
+        case 'identifier': {
+          const name = node.text;
+          if (/^[A-Z_][A-Z0-9_]*$/.test(name) || name === 'NULL' || name === 'true' || name === 'false') return;
+          if (this.ctx.locals.has(name)) add(`local:${name}`, { kind: 'local', name });
+          else if (this.ctx.isParam(name)) add(`param:${name}`, { kind: 'param', name });
+          else if (this.ctx.globals.has(name) || this.ctx.undeclared === 'object') {
+            const object = objectRef(name, this.ctx.aliases);
+            if (object) add(`object:${object.id}`, { kind: 'object', object });
+          } else add(`param:${name}`, { kind: 'param', name });
+          return;
+        }
+        case 'type_descriptor':
+        case 'sizeof_expression':
+          return;
+      }
+      for (const child of node.namedChildren) if (child) visit(child);
+    };
+    visit(condition);
+    return tests;
+  }
+}
+
+function argumentNodes(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  return args ? args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+}
+
+function isStaticCall(fn: Node): boolean {
+  if (fn.type !== 'call_expression') return false;
+  const name = fn.childForFieldName('function')?.text;
+  return name === 'static_call' || name === 'static_call_cond' || name === 'static_call_mod';
+}
+
+function stripParens(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.startsWith('(') && trimmed.endsWith(')') ? trimmed.slice(1, -1).trim() : trimmed;
+}
+
+function declaredName(declarator: Node): string | undefined {
+  let node: Node | null = declarator;
+  while (node && node.type !== 'identifier') {
+    node = node.childForFieldName('declarator') ?? node.namedChild(0);
+  }
+  return node?.text;
+}
+
+function endsInJump(stmts: Stmt[]): boolean {
+  const last = stmts[stmts.length - 1];
+  return last !== undefined && (last.kind === 'return' || last.kind === 'goto');
+}
