@@ -1,0 +1,75 @@
+// `npm run bench`: parse + model throughput on generated kernel-style C.
+// Bars (issue: foundation): >= 5 MB/s end to end, a 10,000-line file in
+// < 150 ms, memory linear in input. Not a test: numbers are printed.
+
+import { resolve } from 'node:path';
+import { CParser } from '../src/parse/treeSitter';
+import { readSource } from '../src/parse/workspace';
+import { primitiveTable } from '../src/model/primitives';
+import { CallGraph } from '../src/model/callGraph';
+import type { FileModel } from '../src/model/types';
+import { generateC } from './generate';
+
+const { table } = primitiveTable();
+const MB = 1024 * 1024;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function timeIt<T>(run: () => T): { ms: number; result: T } {
+  const start = performance.now();
+  const result = run();
+  return { ms: performance.now() - start, result };
+}
+
+function heapMB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / MB;
+}
+
+async function main(): Promise<void> {
+  const parser = await CParser.load(resolve('out'));
+  readSource(parser, 'warmup.c', generateC(2000), { table });
+
+  console.log('Foundation: parse + model (tree-sitter C -> function summaries)');
+  const retained: Record<number, number> = {};
+  for (const lines of [10_000, 50_000]) {
+    const text = generateC(lines);
+    const runs: number[] = [];
+    let model: FileModel | undefined;
+    for (let r = 0; r < 5; r++) {
+      const t = timeIt(() => readSource(parser, `gen${lines}.c`, text, { table }));
+      runs.push(t.ms);
+      model = t.result;
+    }
+    const before = heapMB();
+    const kept = readSource(parser, `gen${lines}.c`, text, { table });
+    retained[lines] = heapMB() - before;
+    const ms = median(runs);
+    console.log(`  ${lines.toLocaleString('en')} lines (${(text.length / MB).toFixed(2)} MB): ${ms.toFixed(1)} ms median of 5, ` +
+      `${(text.length / MB / (ms / 1000)).toFixed(1)} MB/s, ${model?.functions.length} functions, model retains ${retained[lines]!.toFixed(1)} MB` +
+      `${kept.functions.length ? '' : ' (no functions!)'}`);
+  }
+  const ratio = (retained[50_000] ?? 0) / Math.max(0.01, retained[10_000] ?? 0);
+  console.log(`  memory 50k/10k lines: ${ratio.toFixed(2)}x for 5x the input (linear would be ~5x)`);
+
+  const files = Array.from({ length: 500 }, (_, i) => generateC(400, i + 1));
+  const bytes = files.reduce((n, f) => n + f.length, 0);
+  let peakRss = process.memoryUsage().rss;
+  const tree = timeIt(() => files.map((text, i) => {
+    const model = readSource(parser, `tree/file${i}.c`, text, { table });
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return model;
+  }));
+  const graph = timeIt(() => new CallGraph(tree.result));
+  console.log(`  tree of 500 files x 400 lines (${(bytes / MB).toFixed(1)} MB): ${tree.ms.toFixed(0)} ms, ` +
+    `${(tree.ms / files.length).toFixed(2)} ms per file, ${(bytes / MB / (tree.ms / 1000)).toFixed(1)} MB/s; ` +
+    `call graph ${graph.ms.toFixed(0)} ms (${graph.result.edges.length} edges); peak RSS ${(peakRss / MB).toFixed(0)} MB`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
