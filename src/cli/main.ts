@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { CParser } from '../parse/treeSitter';
 import { readSource } from '../parse/workspace';
 import { CallGraph } from '../model/callGraph';
+import { unknownLockLikeCalls } from '../model/unknownPrimitives';
 import type { FileModel } from '../model/types';
 import { collectFiles, displayPath, loadConfig, UsageError } from './inputs';
 import { entrySequences, renderGraphJson, renderGraphText } from './graphReport';
@@ -69,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
     })
     : graph.roots();
   const sequences = entrySequences(graph, entries);
-  const problems = models.flatMap((m) => m.problems);
+  const problems = [...models.flatMap((m) => m.problems), ...unknownLockLikeCalls(graph)];
   process.stdout.write(args.json ? renderGraphJson(graph, sequences, problems) : renderGraphText(graph, sequences, problems));
   return 0;
 }

@@ -102,7 +102,7 @@ export interface NotesResult {
  */
 export function readNotes(parser: CParser, lines: readonly string[], file: string, firstLine: number, options: NotesOptions): NotesResult {
   const classified = lines.map((text, i) => classifyLine(text, i));
-  const source = classified.map((l) => (l ? `${PREFIX}${' '.repeat(l.col)}${snippet(l)}}` : '')).join('\n');
+  const source = classified.map((l) => (l ? `${PREFIX}${' '.repeat(l.contentCol)}${snippet(l)}}` : '')).join('\n');
   const locals = new Map<string, string>();
   const context: StatementContext = {
     table: options.table,
