@@ -48,9 +48,10 @@ if (args.has('--tests')) {
   });
   copyWasm('out');
 } else if (args.has('--bench')) {
-  await esbuild.build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'out/bench/bench.js' });
+  await esbuild.build({ ...common, entryPoints: ['bench/bench.ts', 'src/cli/readWorker.ts'], outdir: 'out/bench', entryNames: '[name]' });
   copyWasm('out');
 } else {
   await esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+  await esbuild.build({ ...common, entryPoints: ['src/cli/readWorker.ts'], outfile: 'dist/readWorker.js' });
   copyWasm('dist');
 }

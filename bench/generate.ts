@@ -65,7 +65,7 @@ out_unlock:
 			return -EBUSY;
 	}
 #ifdef CONFIG_KVM_TDX
-	return static_call(kvm_x86_mem_enc_ioctl)(kvm, argp);
+	return static_call(tdx${Math.floor(i / 100000)}_mem_enc_ioctl)(kvm, argp);
 #else
 	return -ENOTTY;
 #endif
@@ -88,17 +88,32 @@ out_unlock:
 `,
 ];
 
+/** Kernel-doc above every function, as kernel/ and virt/kvm/ have it. */
+function kernelDoc(name: string, i: number): string {
+  return `/**
+ * ${name}() - handle request ${i} for a guest.
+ * @kvm: the VM whose state is updated; the caller holds a reference.
+ *
+ * Context: process context. Takes and releases the locks it needs; returns
+ * 0 on success or a negative errno, and leaves the VM unchanged on error.
+ */
+`;
+}
+
 /** About `lines` lines of C, ending with an ops table that binds some of the functions. */
 export function generateC(lines: number, seed = 0): string {
   const parts: string[] = ['// SPDX-License-Identifier: GPL-2.0', '#include <linux/kvm_host.h>', '', 'static atomic_t nr_running_td = ATOMIC_INIT(0);', 'static DEFINE_MUTEX(tdx_lock);', ''];
   let count = parts.length;
   let i = seed * 100000;
   while (count < lines - 5) {
-    const text = SHAPES[i % SHAPES.length]!(i);
+    const body = SHAPES[i % SHAPES.length]!(i);
+    const name = /(\w+)\(/.exec(body)?.[1] ?? 'fn';
+    const text = kernelDoc(name, i) + body;
     parts.push(text);
     count += text.split('\n').length;
     i++;
   }
-  parts.push(`static struct kvm_x86_ops vt_ops_${seed} = {`, `\t.mem_enc_ioctl = tdx_guarded_${seed * 100000 + 3},`, '};');
+  // One ops table per file, as each vendor module has its own.
+  parts.push(`static struct tdx${seed}_ops tdx_ops_${seed} = {`, `\t.mem_enc_ioctl = tdx_guarded_${seed * 100000 + 3},`, '};');
   return parts.join('\n') + '\n';
 }

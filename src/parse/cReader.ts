@@ -62,7 +62,9 @@ function readDeclarations(parser: CParser, tree: Tree, file: string, options: CR
   const loc = locator(file, options.mapLoc);
   const objects = new Map<string, ObjectDecl>();
   const globals = new Set<string>();
-  for (const match of parser.queries.declarations.matches(tree.rootNode)) {
+  // Declarations of interest sit at file scope or one struct down; not
+  // descending into function bodies keeps the query cheap.
+  for (const match of parser.queries.declarations.matches(tree.rootNode, { maxStartDepth: 3 })) {
     const capture = Object.fromEntries(match.captures.map((c) => [c.name, c.node]));
     if (capture.binding && capture.struct && capture.table && capture.member && capture.target) {
       model.opsBindings.push({
@@ -107,7 +109,8 @@ function typeName(text: string): string {
 
 function readFunctions(parser: CParser, tree: Tree, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>): void {
   const loc = locator(file, options.mapLoc);
-  for (const match of parser.queries.functions.matches(tree.rootNode)) {
+  // Definitions sit at file scope, or inside a few levels of #if.
+  for (const match of parser.queries.functions.matches(tree.rootNode, { maxStartDepth: 6 })) {
     const declarator = match.captures.find((c) => c.name === 'declarator')?.node;
     const body = match.captures.find((c) => c.name === 'body')?.node;
     const definition = match.captures.find((c) => c.name === 'function')?.node;

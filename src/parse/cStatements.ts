@@ -55,7 +55,7 @@ export class StatementReader {
   readBlock(block: Node): Stmt[] {
     this.guardScopes.push([]);
     const out: Stmt[] = [];
-    const children = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    const children = block.namedChildren.filter((c): c is Node => c !== null);
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
       const next = children[i + 1];
@@ -76,12 +76,10 @@ export class StatementReader {
 
   /** The call of a `macro(args)` statement that lacks its semicolon, if it heads a block. */
   private blockMacro(node: Node): Node | undefined {
-    if (node.type !== 'expression_statement') return undefined;
+    // Text first: it costs one call into the parser, the node walk several.
+    if (node.text.endsWith(';') || node.type !== 'expression_statement') return undefined;
     const call = node.namedChild(0);
-    if (!call || call.type !== 'call_expression') return undefined;
-    const last = node.lastChild;
-    if (last && last.type === ';' && !last.isMissing) return undefined;
-    return call;
+    return call && call.type === 'call_expression' ? call : undefined;
   }
 
   private readMacroBlock(call: Node, body: Node): Stmt[] {
@@ -361,6 +359,9 @@ export class StatementReader {
   }
 
   private collectCalls(node: Node, out: Stmt[]): void {
+    // No parenthesis, no call and no assignment worth a walk: skip the subtree.
+    const text = node.text;
+    if (!text.includes('(') && !text.includes('=')) return;
     if (node.type === 'call_expression') {
       for (const arg of argumentNodes(node)) this.collectCalls(arg, out);
       const fn = node.childForFieldName('function');
