@@ -165,8 +165,15 @@ export class StatementReader {
   }
 
   private expressionStatement(expr: Node): Stmt[] {
-    if (expr.type === 'assignment_expression') return this.assignment(expr);
-    if (expr.type === 'call_expression') {
+    const type = expr.type;
+    if (type === 'assignment_expression') return this.assignment(expr);
+    if (type === 'update_expression') {
+      // `fw->generation++`: a read-modify-write of shared memory, not atomic.
+      const target = expr.childForFieldName('argument');
+      const object = target && this.isShared(target) ? objectRef(target.text, this.ctx.aliases) : undefined;
+      if (object) return [{ kind: 'access', access: 'store', object, value: expr.text, text: expr.text, loc: this.loc(expr) }];
+    }
+    if (type === 'call_expression') {
       const guard = this.guardStatement(expr);
       if (guard) return guard;
     }
