@@ -536,6 +536,7 @@ test('modelPatch: post and pre sides of a format-patch mail, located in the mail
     '  loop kvm_for_each_vcpu kvm_for_each_vcpu(i, vcpu, kvm) @25\n' +
     '    call kvm_fw_load_vcpu(vcpu, fw) -> ret @26\n' +
     '    if ret {local:ret} @27\n' +
+    '  store fw.generation = fw->generation++ @30\n' +
     '  call trace_kvm_fw_refresh(kvm, fw->generation) @31\n' +
     '  call mutex_unlock(&kvm->lock) [mutex.release exclusive kvm.lock] @32\n' +
     '  return ret @33',
@@ -544,6 +545,7 @@ test('modelPatch: post and pre sides of a format-patch mail, located in the mail
     '  loop kvm_for_each_vcpu kvm_for_each_vcpu(i, vcpu, kvm) @25\n' +
     '    call kvm_fw_load_vcpu(vcpu, fw) -> ret @26\n' +
     '    if ret {local:ret} @27\n' +
+    '  store fw.generation = fw->generation++ @30\n' +
     '  call trace_kvm_fw_refresh(kvm, fw->generation) @31\n' +
     '  return ret @33',
   ]);
