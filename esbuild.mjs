@@ -53,5 +53,6 @@ if (args.has('--tests')) {
 } else {
   await esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
   await esbuild.build({ ...common, entryPoints: ['src/cli/readWorker.ts'], outfile: 'dist/readWorker.js' });
+  await esbuild.build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
   copyWasm('dist');
 }

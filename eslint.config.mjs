@@ -28,5 +28,7 @@ export default tseslint.config(
   layer(['src/model/**'], [noVscode, noTreeSitter], [{ group: ['**/parse/*', '**/sim/*', '**/check/*', '**/cli/*', '**/vscode/*'], message: 'model/ is pure data and logic.' }]),
   layer(['src/sim/**'], [noVscode, noTreeSitter], [{ group: ['**/parse/*', '**/check/*', '**/cli/*', '**/vscode/*'], message: 'sim/ knows only the model.' }]),
   layer(['src/check/**'], [noVscode, noTreeSitter], [{ group: ['**/parse/*', '**/cli/*', '**/vscode/*'], message: 'check/ knows the model and the simulator.' }]),
+  layer(['src/report/**'], [noVscode, noTreeSitter], [{ group: ['**/parse/*', '**/cli/*', '**/vscode/*'], message: 'report/ renders results for both front ends.' }]),
   layer(['src/cli/**'], [noVscode], [{ group: ['**/vscode/*'], message: 'The command line never loads the editor layer.' }]),
+  layer(['src/vscode/**'], [], [{ group: ['**/cli/*'], message: 'The editor shares code with the command line through report/, not cli/.' }]),
 );

@@ -8,7 +8,7 @@ import { CallGraph } from '../model/callGraph';
 import { unknownLockLikeCalls } from '../model/unknownPrimitives';
 import type { FileModel } from '../model/types';
 import { collectFiles, displayPath, loadConfig, UsageError } from './inputs';
-import { entrySequences, renderGraphJson, renderGraphText } from './graphReport';
+import { entrySequences, renderGraphJson, renderGraphText } from '../report/graphReport';
 
 const USAGE = `usage: racelens graph PATH... [--json] [--entry NAME]...
 

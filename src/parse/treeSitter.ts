@@ -53,6 +53,15 @@ export class CParser {
     return CParser.loading;
   }
 
+  /** Frees the parser and its compiled queries; the next `load` starts afresh. */
+  dispose(): void {
+    this.queries.functions.delete();
+    this.queries.declarations.delete();
+    this.parser.delete();
+    CParser.loading = undefined;
+    CParser.wasmDirectory = undefined;
+  }
+
   /**
    * Parses `text` and hands the tree to `use`; the tree is freed when `use`
    * returns, so no tree outlives the call. Returns undefined when tree-sitter

@@ -23,3 +23,11 @@ test('the declarations query finds ops-table bindings with their struct type', a
       m.captures.map((c) => `${c.name}=${c.node.text}`).filter((c) => !c.startsWith('binding')).join(' ')));
   assert.deepEqual(found, ['struct=kvm_x86_ops table=vt_x86_ops member=vm_destroy target=vt_vm_free']);
 });
+
+test('a disposed parser frees its queries and a fresh one loads', async () => {
+  const first = await loadParser();
+  first.dispose();
+  const second = await loadParser();
+  assert.notEqual(second, first);
+  assert.equal(second.withTree('void f(void) {}', (tree) => tree.rootNode.firstChild?.type), 'function_definition');
+});
