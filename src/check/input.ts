@@ -1,0 +1,19 @@
+// What every check receives: the joined model of everything open.
+
+import { CallGraph } from '../model/callGraph';
+import type { FileModel, FunctionSummary, LockRule } from '../model/types';
+
+export interface CheckInput {
+  files: readonly FileModel[];
+  graph: CallGraph;
+  /** Where threads start: notes entry points and functions nobody calls (or the user's entries). */
+  roots: readonly FunctionSummary[];
+  /** Lock-order rules from every locking doc in the inputs. */
+  rules: readonly LockRule[];
+}
+
+export function checkInput(files: readonly FileModel[], entries: readonly string[] = []): CheckInput {
+  const graph = new CallGraph(files);
+  const named = entries.map((name) => graph.definition(name)).filter((f): f is FunctionSummary => f !== undefined);
+  return { files, graph, roots: named.length > 0 ? named : graph.roots(), rules: files.flatMap((f) => f.rules) };
+}
