@@ -1,0 +1,147 @@
+// RL001: a read side races with the start of an update. The idiom (seed 000):
+// an updater publishes a guard (init/reinit_completion, a flag set, a counter
+// bias) and then waits for a grace period of domain S; a reader checks that
+// guard *before or outside* its S read-side section. The check finds the
+// shape statically, then asks the simulator for an interleaving: a witness
+// makes the finding "witnessed"; an exhaustive search that finds none drops
+// it (the reader re-checks somewhere the pattern cannot see).
+
+import type { CheckInput } from './input';
+import { sortFindings, type Finding, type RelatedLocation } from './finding';
+import { inlineEntry, walkSteps } from '../model/inline';
+import type { CallStmt, FunctionSummary, ObjectRef } from '../model/types';
+import { buildScenario, renderWitness, simulate, type SimResult } from '../sim';
+
+/** A guard check made while not inside a read-side section of the domain. */
+interface ReaderShape {
+  root: FunctionSummary;
+  guard: ObjectRef;
+  check: CallStmt;
+  readLock: CallStmt;
+}
+
+interface UpdaterShape {
+  root: FunctionSummary;
+  guard: ObjectRef;
+  publish: CallStmt;
+  synchronize: CallStmt;
+}
+
+const GUARD_CHECKS = new Set(['wait', 'try_wait', 'done', 'inc_unless_negative']);
+const GUARD_PUBLISH = new Set(['init', 'reinit', 'add', 'add_return']);
+const SIM_BUDGET_MS = 2_000;
+
+function opCalls(root: FunctionSummary, input: CheckInput): CallStmt[] {
+  const calls: CallStmt[] = [];
+  for (const step of walkSteps(inlineEntry(input.graph, root))) {
+    if (step.kind === 'call' && step.call.op) calls.push(step.call);
+  }
+  return calls;
+}
+
+/** Reader shapes: a guard checked while outside the domain's read side, then that read side entered. */
+function readerShapes(root: FunctionSummary, calls: readonly CallStmt[]): Map<string, ReaderShape[]> {
+  const byDomain = new Map<string, ReaderShape[]>();
+  const open = new Set<string>();
+  const pending: CallStmt[] = [];
+  for (const call of calls) {
+    const op = call.op!;
+    const id = op.object?.id;
+    if (!id) continue;
+    if (op.action === 'read_lock') {
+      for (const check of pending) {
+        const list = byDomain.get(id) ?? [];
+        if (!list.some((s) => s.check === check)) list.push({ root, guard: check.op!.object!, check, readLock: call });
+        byDomain.set(id, list);
+      }
+      open.add(id);
+    } else if (op.action === 'read_unlock') {
+      open.delete(id);
+    } else if (GUARD_CHECKS.has(op.action) && open.size === 0) {
+      pending.push(call);
+    }
+  }
+  return byDomain;
+}
+
+/** Updater shapes: a guard published, then a synchronize on the domain. */
+function updaterShapes(root: FunctionSummary, calls: readonly CallStmt[]): UpdaterShape[] {
+  const shapes: UpdaterShape[] = [];
+  const published: CallStmt[] = [];
+  for (const call of calls) {
+    const op = call.op!;
+    if (GUARD_PUBLISH.has(op.action) && op.object && (op.family === 'completion' || isBias(op.operand))) published.push(call);
+    if (op.action === 'synchronize' && op.object) {
+      for (const publish of published) {
+        shapes.push({ root, guard: publish.op!.object!, publish, synchronize: call });
+      }
+    }
+  }
+  return shapes;
+}
+
+function isBias(operand: string | undefined): boolean {
+  return operand !== undefined && /bias/i.test(operand);
+}
+
+export function check(input: CheckInput): Finding[] {
+  const findings: Finding[] = [];
+  const calls = new Map(input.roots.map((root) => [root, opCalls(root, input)]));
+  const updaters = input.roots.flatMap((root) => updaterShapes(root, calls.get(root)!));
+  if (updaters.length === 0) return findings;
+  for (const root of input.roots) {
+    for (const [domain, readers] of readerShapes(root, calls.get(root)!)) {
+      for (const reader of readers) {
+        const updater = updaters.find((u) => u.root !== root && u.synchronize.op?.object?.id === domain && u.guard.id === reader.guard.id);
+        if (!updater) continue;
+        const finding = confirm(input, reader, updater, domain);
+        if (finding) findings.push(finding);
+      }
+    }
+  }
+  return sortFindings(dedupe(findings));
+}
+
+/** One finding per reader check, whatever number of updater shapes led to it. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.loc.file}:${f.loc.line}:${f.loc.col}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+function confirm(input: CheckInput, reader: ReaderShape, updater: UpdaterShape, domain: string): Finding | undefined {
+  const scenario = buildScenario(input.graph, [{ name: reader.root.name }, { name: updater.root.name }]);
+  const result = simulate(scenario, { budgetMs: SIM_BUDGET_MS });
+  const violation = result.violations.find((v) => v.property === 'update-phase-exclusion');
+  const exhaustive = !result.stats.boundHit && !result.stats.stopped;
+  if (!violation && exhaustive) return undefined;
+  const related: RelatedLocation[] = [
+    { loc: updater.publish.loc, message: `${updater.root.name}() publishes the update guard here (${updater.publish.callee} on ${updater.guard.id})` },
+    { loc: updater.synchronize.loc, message: `grace period starts here: ${updater.synchronize.callee} on ${domain} waits only for readers already inside` },
+    { loc: reader.readLock.loc, message: `the reader enters the ${domain} read side only here, after its guard check` },
+  ];
+  const message = `${reader.root.name}() checks the update guard ${reader.guard.id} (${reader.guard.identifiedBy}) before its ${domain} read-side section: ` +
+    `${updater.root.name}() can publish the guard and pass ${updater.synchronize.callee} in between, ${consequence(result)}`;
+  if (!violation) {
+    return { code: 'RL001', severity: 'warning', message, loc: reader.check.loc, related, evidence: { kind: 'pattern' } };
+  }
+  return {
+    code: 'RL001',
+    severity: 'error',
+    message,
+    loc: reader.check.loc,
+    related,
+    evidence: { kind: 'witnessed', schedule: violation.witness.schedule },
+    trace: renderWitness(violation.witness).split('\n'),
+  };
+}
+
+/** What the witness leads to, in the reviewer's terms. */
+function consequence(result: SimResult): string {
+  const aborted = result.outcomes.some((o) => o.after.length > 0 && /-EBUSY/.test(o.key));
+  return aborted
+    ? 'so the reader runs inside the update window and the update aborts with -EBUSY'
+    : 'so the reader\'s work overlaps the update';
+}
