@@ -1,0 +1,154 @@
+// Lockdep's dependency graph, built before anything runs: every root is walked
+// with its callees inlined (contextWalk), and each blocking acquisition adds an
+// edge from every lock held at that point (held across calls included) to the
+// lock being acquired. Edges keep how the held lock is held and how the new one
+// is taken, because lockdep's rule for recursive readers depends on both:
+//
+//  - srcu_read_lock / rcu_read_lock and read_lock are recursive readers;
+//    down_read and friends are non-recursive readers;
+//  - synchronize_srcu(S) / synchronize_rcu() acquire and release the domain in
+//    write mode at once (lockdep's lock_sync), so they add edges held -> S but
+//    never from S. srcu_barrier, rcu_barrier and cleanup_srcu_struct wait for
+//    the same grace periods and are treated the same; lockdep does not annotate
+//    them, which is why a static check should;
+//  - trylocks never block, so they add no edges into them (locks held across
+//    them still order the locks taken later, as in lockdep).
+//
+// Unlike lockdep, which links each new lock only to the most recent held lock
+// and relies on transitivity, edges come from every held lock: with recursive
+// readers in between, transitivity loses real dependencies (A held while C is
+// taken across a read-held B), and a static graph can afford the extra edges.
+
+import type { ObjectRef, SourceLoc } from '../model/types';
+import { walkRoots, type Held, type OpEvent } from './contextWalk';
+import type { CheckInput } from './input';
+import { LockClassNamer, isDomainFamily, type LockClass } from './lockClasses';
+
+/** How a lock is taken: lockdep's writer, reader, recursive reader, or synchronize. */
+export type Acquisition = 'exclusive' | 'shared' | 'recursive-read' | 'sync';
+
+/** One acquisition, as a finding shows it. */
+export interface LockStep {
+  lockClass: LockClass;
+  object: ObjectRef;
+  primitive: string;
+  loc: SourceLoc;
+  /** Functions from the root to the one making the call. */
+  chain: readonly string[];
+}
+
+/** `from` was held (as `heldAs`) while `to` was acquired (as `acquiredAs`). */
+export interface Dependency {
+  from: LockClass;
+  to: LockClass;
+  heldAs: Held['mode'];
+  acquiredAs: Acquisition;
+  /** Where `from` was taken. */
+  held: LockStep;
+  /** Classes already held when `from` was taken, outermost first. */
+  heldBefore: string[];
+  /** Where `to` is taken (or synchronized on). */
+  acquired: LockStep;
+}
+
+export interface LockGraph {
+  /** Every distinct dependency, in the order the walk found it (roots in order, code in order). */
+  dependencies: Dependency[];
+}
+
+/** Consolidated RCU: synchronize_rcu() and rcu_barrier() wait for readers of every flavour. */
+const RCU_FLAVOURS = ['rcu', 'rcu_bh', 'rcu_sched'];
+
+const SYNC_ACTIONS = new Set(['synchronize', 'barrier', 'cleanup']);
+
+/** A reader (recursive or not) does not block another recursive reader: lockdep's "S" side. */
+export function heldAsReader(mode: Held['mode']): boolean {
+  return mode !== 'exclusive';
+}
+
+/** What an op acquires, or undefined when it blocks on no lock class. */
+export function acquisitionOf(event: OpEvent): Acquisition | undefined {
+  const { op } = event;
+  if (!op.object) return undefined;
+  if (op.action === 'read_lock') return 'recursive-read';
+  if (SYNC_ACTIONS.has(op.action) && isDomainFamily(op.family)) return 'sync';
+  if (op.action !== 'acquire') return undefined;
+  if (op.mode !== 'shared') return 'exclusive';
+  // read_lock() readers are recursive, as lockdep has them in interrupt context and
+  // without queued rwlocks. With queued rwlocks (x86, arm64) lockdep treats a
+  // process-context read_lock() as non-recursive, since it queues behind a
+  // waiting writer: a chain that needs that writer is not reported here.
+  return op.family === 'rwlock' ? 'recursive-read' : 'shared';
+}
+
+const siteKey = (loc: SourceLoc, objectId: string): string => `${loc.file}:${loc.line}:${loc.col}|${objectId}`;
+
+class GraphBuilder {
+  readonly dependencies: Dependency[] = [];
+  private readonly seen = new Set<string>();
+  /** The class each acquire site took, so a held lock can be named with its subclass. */
+  private readonly siteClasses = new Map<string, LockClass>();
+  private readonly namer: LockClassNamer;
+
+  constructor(input: CheckInput) {
+    this.namer = new LockClassNamer(input.files);
+  }
+
+  visit(event: OpEvent): void {
+    const { op, call } = event;
+    if (!op.object) return;
+    if (op.action === 'try_acquire' || op.action === 'acquire' || op.action === 'read_lock') {
+      this.siteClasses.set(siteKey(call.loc, op.object.id), this.namer.classOf(op.object, op.family, op.subclass));
+    }
+    const acquiredAs = acquisitionOf(event);
+    if (!acquiredAs) return;
+    for (const target of this.targetsOf(event, acquiredAs)) {
+      const acquired: LockStep = { lockClass: target, object: op.object, primitive: op.primitive, loc: call.loc, chain: event.chain };
+      event.before.held.forEach((held, index) => this.add(held, event.before.held.slice(0, index), acquired, acquiredAs));
+    }
+  }
+
+  /** The classes an op blocks on: one, except synchronize_rcu()'s every RCU flavour. */
+  private targetsOf(event: OpEvent, acquiredAs: Acquisition): LockClass[] {
+    const object = event.op.object!;
+    if (acquiredAs === 'sync' && event.op.family === 'rcu' && object.id === 'rcu') {
+      return RCU_FLAVOURS.map((id) => this.namer.classOf({ ...object, id }, 'rcu'));
+    }
+    return [this.namer.classOf(object, event.op.family, event.op.subclass)];
+  }
+
+  private classOfHeld(held: Held): LockClass {
+    return this.siteClasses.get(siteKey(held.loc, held.object.id)) ?? this.namer.classOf(held.object, held.family);
+  }
+
+  private add(held: Held, outer: readonly Held[], acquired: LockStep, acquiredAs: Acquisition): void {
+    const from = this.classOfHeld(held);
+    // lockdep's four edge types: whether `from` is read-held, whether `to` is a recursive read.
+    const variant = `${heldAsReader(held.mode) ? 'S' : 'E'}${acquiredAs === 'recursive-read' ? 'R' : 'N'}`;
+    const key = `${from.name}\u0000${acquired.lockClass.name}\u0000${variant}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.dependencies.push({
+      from,
+      to: acquired.lockClass,
+      heldAs: held.mode,
+      acquiredAs,
+      held: { lockClass: from, object: held.object, primitive: held.primitive, loc: held.loc, chain: held.chain },
+      heldBefore: outer.map((h) => this.classOfHeld(h).name),
+      acquired,
+    });
+  }
+}
+
+const built = new WeakMap<CheckInput, LockGraph>();
+
+/** The dependency graph of an input, built once and shared by the checks that read it. */
+export function lockGraph(input: CheckInput): LockGraph {
+  const known = built.get(input);
+  if (known) return known;
+  const builder = new GraphBuilder(input);
+  walkRoots(input.graph, input.roots, (event) => builder.visit(event));
+  const graph = { dependencies: builder.dependencies };
+  built.set(input, graph);
+  return graph;
+}
