@@ -1,0 +1,188 @@
+// Functions that run in interrupt context, found from how they are registered
+// in the model: request_irq() handlers (hard IRQ; a threaded handler's thread
+// function runs in process context), hrtimer callbacks (hard IRQ unless a
+// _SOFT mode), timer_list callbacks, tasklets and RCU callbacks (softirq),
+// smp_call_function()/on_each_cpu() functions (hard IRQ, the IPI), and
+// stop_machine() callbacks (IRQs off, not interrupt context). Each keeps the
+// registration's location for findings to point at.
+
+import type { CallGraph } from '../model/callGraph';
+import type { FunctionSummary, SourceLoc, Stmt } from '../model/types';
+import { walkRoots, type OpEvent } from './contextWalk';
+import type { CheckInput } from './input';
+
+export type IrqKind = 'hardirq' | 'softirq' | 'irqs-off';
+
+export interface IrqContextFunction {
+  fn: FunctionSummary;
+  kind: IrqKind;
+  /** What the function is, e.g. `hard IRQ handler`, `timer callback`. */
+  role: string;
+  /** What registers it, e.g. `request_irq()`. */
+  registeredBy: string;
+  registration: SourceLoc;
+  /** A softirq callback that runs with IRQs disabled (`TIMER_IRQSAFE`). */
+  irqsOff: boolean;
+}
+
+interface Registration {
+  /** Index of the argument naming the function. */
+  arg: number;
+  kind: IrqKind;
+  role: string;
+  /** Index of an argument whose text decides the kind (hrtimer modes, timer flags). */
+  modeArg?: number;
+}
+
+const hardIrq = (arg: number): Registration => ({ arg, kind: 'hardirq', role: 'hard IRQ handler' });
+const softIrq = (arg: number, role: string, modeArg?: number): Registration =>
+  modeArg === undefined ? { arg, kind: 'softirq', role } : { arg, kind: 'softirq', role, modeArg };
+const hrtimer = (arg: number, modeArg: number): Registration => ({ arg, kind: 'hardirq', role: 'hrtimer callback', modeArg });
+
+/** Registration calls by name (include/linux/interrupt.h, timer.h, hrtimer.h). */
+const REGISTRATIONS: Readonly<Record<string, Registration>> = {
+  request_irq: hardIrq(1),
+  request_threaded_irq: hardIrq(1),
+  devm_request_irq: hardIrq(2),
+  devm_request_threaded_irq: hardIrq(2),
+  request_percpu_irq: hardIrq(1),
+  timer_setup: softIrq(1, 'timer callback', 2),
+  timer_setup_on_stack: softIrq(1, 'timer callback', 2),
+  setup_timer: softIrq(1, 'timer callback'),
+  hrtimer_setup: hrtimer(1, 3),
+  hrtimer_setup_on_stack: hrtimer(1, 3),
+  tasklet_init: softIrq(1, 'tasklet'),
+  tasklet_setup: softIrq(1, 'tasklet'),
+};
+
+/** Initialisers after which `t.function = f` sets a timer callback; the mode argument, if any. */
+const TIMER_INITS: Readonly<Record<string, { hr: boolean; modeArg?: number }>> = {
+  hrtimer_init: { hr: true, modeArg: 2 },
+  hrtimer_init_on_stack: { hr: true, modeArg: 2 },
+  init_timer: { hr: false },
+  init_timer_on_stack: { hr: false },
+};
+
+const STRENGTH: Record<IrqKind, number> = { hardirq: 0, softirq: 1, 'irqs-off': 2 };
+
+/** Every function the model shows registered to run in interrupt context (or with IRQs off), by name. */
+export function irqContextFunctions(input: CheckInput): Map<string, IrqContextFunction> {
+  const found = new Map<string, IrqContextFunction>();
+  const add = (name: string, kind: IrqKind, role: string, by: { registeredBy: string; loc: SourceLoc }, irqsOff = false) => {
+    const fn = input.graph.definition(name);
+    const known = found.get(name);
+    if (!fn || (known && STRENGTH[known.kind] <= STRENGTH[kind])) return;
+    found.set(name, { fn, kind, role, registeredBy: by.registeredBy, registration: by.loc, irqsOff });
+  };
+  for (const fn of input.files.flatMap((f) => f.functions)) {
+    if (fn.origin === 'patch-pre') continue;
+    const stmts = deepStatements(fn.body);
+    for (const stmt of stmts) {
+      if (stmt.kind !== 'call') continue;
+      const registration = REGISTRATIONS[stmt.callee];
+      if (registration) {
+        const mode = registration.modeArg === undefined ? '' : stmt.args[registration.modeArg] ?? '';
+        const soft = registration.kind === 'hardirq' && /_SOFT\b/.test(mode);
+        add(functionName(stmt.args[registration.arg]), soft ? 'softirq' : registration.kind,
+          soft ? 'hrtimer callback (softirq mode)' : registration.role, registeredBy(stmt), /\bTIMER_IRQSAFE\b/.test(mode));
+      }
+      const callback = stmt.op?.callback;
+      if (callback === undefined) continue;
+      if (stmt.op?.action === 'call') add(functionName(callback), 'softirq', 'RCU callback', registeredBy(stmt));
+      else if (stmt.op?.action === 'ipi') add(functionName(callback), 'hardirq', 'IPI function', registeredBy(stmt));
+      else if (stmt.op?.action === 'stop_machine') add(functionName(callback), 'irqs-off', 'stop_machine() callback', registeredBy(stmt));
+    }
+    for (const timer of timerFunctionStores(stmts)) add(timer.name, timer.kind, timer.role, timer.at);
+  }
+  return found;
+}
+
+/** `t->function = f` after `hrtimer_init(&...->t, ...)` or `init_timer(&...->t)` in the same function. */
+function timerFunctionStores(stmts: readonly Stmt[]): { name: string; kind: IrqKind; role: string; at: { registeredBy: string; loc: SourceLoc } }[] {
+  const inits = new Map<string, { callee: string; soft: boolean; hr: boolean }>();
+  const out: ReturnType<typeof timerFunctionStores> = [];
+  for (const stmt of stmts) {
+    if (stmt.kind === 'call' && TIMER_INITS[stmt.callee]) {
+      const init = TIMER_INITS[stmt.callee]!;
+      const mode = init.modeArg === undefined ? '' : stmt.args[init.modeArg] ?? '';
+      inits.set(lastSegment(stmt.args[0] ?? ''), { callee: stmt.callee, soft: /_SOFT\b/.test(mode), hr: init.hr });
+    } else if (stmt.kind === 'access' && stmt.access === 'store' && stmt.object.id.endsWith('.function') && stmt.value) {
+      const init = inits.get(stmt.object.id.slice(0, -'.function'.length));
+      if (!init) continue;
+      const hard = init.hr && !init.soft;
+      const role = init.hr ? (hard ? 'hrtimer callback' : 'hrtimer callback (softirq mode)') : 'timer callback';
+      out.push({ name: functionName(stmt.value), kind: hard ? 'hardirq' : 'softirq', role, at: { registeredBy: `\`.function =\` after ${init.callee}()`, loc: stmt.loc } });
+    }
+  }
+  return out;
+}
+
+function registeredBy(call: { callee: string; loc: SourceLoc }): { registeredBy: string; loc: SourceLoc } {
+  return { registeredBy: `${call.callee}()`, loc: call.loc };
+}
+
+/** Statements in order, through branches, loops and notes-nested bodies. */
+function deepStatements(body: readonly Stmt[]): Stmt[] {
+  const out: Stmt[] = [];
+  const visit = (stmts: readonly Stmt[]): void => {
+    for (const stmt of stmts) {
+      out.push(stmt);
+      if (stmt.kind === 'branch') { visit(stmt.then); visit(stmt.else); }
+      else if (stmt.kind === 'switch') for (const c of stmt.cases) visit(c.body);
+      else if (stmt.kind === 'loop') { visit(stmt.head); visit(stmt.body); }
+      else if (stmt.kind === 'call' && stmt.body) visit(stmt.body);
+    }
+  };
+  visit(body);
+  return out;
+}
+
+/** `foo_irq`, `&foo_irq` or `(irq_handler_t)foo_irq` -> `foo_irq`; anything else -> ''. */
+function functionName(arg: string | undefined): string {
+  const text = (arg ?? '').trim().replace(/^\([^()]*\)\s*/, '').replace(/^&\s*/, '');
+  return /^[A-Za-z_]\w*$/.test(text) && text !== 'NULL' ? text : '';
+}
+
+function lastSegment(text: string): string {
+  const ids = text.match(/[A-Za-z_]\w*/g) ?? [];
+  return ids[ids.length - 1] ?? '';
+}
+
+/** "a timer callback", "an RCU callback", "an hrtimer callback". */
+export function aRole(handler: IrqContextFunction): string {
+  return `${/^(?:[aeiou]|RCU|IPI|IRQ|hrtimer)/i.test(handler.role) ? 'an' : 'a'} ${handler.role}`;
+}
+
+/** "foo_irq() registered as a hard IRQ handler by request_irq() here". */
+export function registeredHere(handler: IrqContextFunction): { loc: SourceLoc; message: string } {
+  return { loc: handler.registration, message: `${handler.fn.name}() registered as ${aRole(handler)} by ${handler.registeredBy} here` };
+}
+
+/** Words for the context a function of this kind runs in. */
+export function contextWords(handler: IrqContextFunction): string {
+  if (handler.kind === 'hardirq') return 'hard IRQ context';
+  if (handler.kind === 'softirq') return handler.irqsOff ? 'softirq context with IRQs disabled' : 'softirq context';
+  return 'a context with IRQs disabled';
+}
+
+/** The roots that run in process context: every root not registered as an interrupt-context function. */
+export function processRoots(input: CheckInput, handlers: ReadonlyMap<string, IrqContextFunction>): FunctionSummary[] {
+  return input.roots.filter((root) => !handlers.has(root.name));
+}
+
+/**
+ * Walks each kind of interrupt-context function separately (a helper shared
+ * by a timer and an IRQ handler is then seen in both), telling `visit` which
+ * registered function the op runs under.
+ */
+export function walkIrqContexts(graph: CallGraph, handlers: ReadonlyMap<string, IrqContextFunction>,
+  visit: (event: OpEvent, handler: IrqContextFunction) => void): void {
+  for (const kind of ['hardirq', 'softirq', 'irqs-off'] as const) {
+    const ofKind = [...handlers.values()].filter((h) => h.kind === kind);
+    walkRoots(graph, ofKind.map((h) => h.fn), (event) => {
+      const handler = handlers.get(event.chain[0] ?? '');
+      if (handler) visit(event, handler);
+    });
+  }
+}
+
