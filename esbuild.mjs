@@ -1,7 +1,7 @@
 // Bundles the command line and the extension into dist/, and the tests and
 // benchmark into out/. Bundling does not type-check: `npm run typecheck` does.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -17,6 +17,7 @@ const common = {
   // The package's ESM build finds its WASM through import.meta.url, which a
   // CommonJS bundle lacks; its CommonJS build takes our explicit locateFile.
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+  define: { RACELENS_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };
 
 /** The WASM files are loaded at run time from dist/ by explicit path. */

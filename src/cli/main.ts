@@ -1,78 +1,111 @@
 // The command line: the same model and findings the editor shows, for CI.
-//   racelens graph PATH... [--json]
+// Each command is one entry of COMMANDS; this file only parses and dispatches.
 
 import { readFileSync } from 'node:fs';
 import { CParser } from '../parse/treeSitter';
-import { readSource } from '../parse/workspace';
-import { CallGraph } from '../model/callGraph';
-import { unknownLockLikeCalls } from '../model/unknownPrimitives';
-import type { FileModel } from '../model/types';
+import { readSource, type ReadOptions } from '../parse/workspace';
+import { emptyFileModel, type FileModel } from '../model/types';
 import { collectFiles, displayPath, loadConfig, UsageError } from './inputs';
-import { entrySequences, renderGraphJson, renderGraphText } from '../report/graphReport';
+import { runGraph } from './graphCommand';
+import { runCheck } from './checkCommand';
+import { runSimulate } from './simulateCommand';
+import type { Aliases } from '../model/objects';
 
-const USAGE = `usage: racelens graph PATH... [--json] [--entry NAME]...
+const USAGE = `usage: racelens COMMAND PATH... [options]
 
-  graph   print the call graph and each entry point's inlined sequence of
-          synchronization operations (text, or JSON with --json)
+  graph PATH... [--json] [--entry NAME]...
+        the call graph and each entry point's inlined synchronization operations
+  check PATH... [--json | --sarif] [--timeline] [--entry NAME]...
+        findings, compiler-style (file:line:col: severity: message [RL00x]);
+        exit status 1 when there are errors
+  simulate PATH... [--entry NAME[xN]]... [--param NAME=VALUE]... [--json] [--timeline]
+        every interleaving of the entry points (default: those sharing objects):
+        deadlocks, violations and assertions with CPU-table witnesses, outcomes,
+        and each typed timeline replayed; exit status 1 on a deadlock or violation
 `;
 
-interface Args { command: string; paths: string[]; json: boolean; entries: string[] }
+export interface Args {
+  command: string;
+  paths: string[];
+  flags: Set<string>;
+  entries: string[];
+  /** `--param NAME=VALUE`, as written. */
+  params: string[];
+}
+
+const FLAGS = new Set(['--json', '--sarif', '--timeline']);
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: argv[0] ?? '', paths: [], json: false, entries: [] };
+  const args: Args = { command: argv[0] ?? '', paths: [], flags: new Set(), entries: [], params: [] };
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--json') args.json = true;
+    if (FLAGS.has(arg)) args.flags.add(arg);
     else if (arg === '--entry') {
       const name = argv[++i];
       if (!name) throw new UsageError('--entry needs a function name');
       args.entries.push(name);
+    } else if (arg === '--param') {
+      const param = argv[++i];
+      if (!param || !/^[A-Za-z_]\w*=./.test(param)) throw new UsageError('--param needs NAME=VALUE');
+      args.params.push(param);
     } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else args.paths.push(arg);
   }
   return args;
 }
 
-/** Reads every file; a file that cannot be read becomes a problem of its own. */
-export function readAll(parser: CParser, files: readonly string[], options: Parameters<typeof readSource>[3]): FileModel[] {
-  return files.map((path) => {
+/**
+ * Reads every file once: its text (kept for suppression comments) and its
+ * model. A file that cannot be read becomes a problem of its own.
+ */
+export function readAll(parser: CParser, files: readonly string[], options: ReadOptions): { models: FileModel[]; sources: Map<string, string> } {
+  const sources = new Map<string, string>();
+  const models = files.map((path) => {
     const file = displayPath(path);
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      return {
-        file, functions: [], opsBindings: [], objects: [], timelines: [], rules: [], references: [],
-        problems: [{ loc: { file, line: 0, col: 0, endLine: 0, endCol: 0 }, severity: 'error', message: `cannot read: ${(error as Error).message}` }],
-      };
+      const model = emptyFileModel(file);
+      model.problems.push({ loc: { file, line: 0, col: 0, endLine: 0, endCol: 0 }, severity: 'error', message: `cannot read: ${(error as Error).message}` });
+      return model;
     }
+    sources.set(file, text);
     return readSource(parser, file, text, options);
   });
+  return { models, sources };
 }
+
+/** What every command starts from: the configuration and the models of every input. */
+export interface Loaded {
+  models: FileModel[];
+  entries: string[];
+  sources: Map<string, string>;
+  aliases: Aliases;
+}
+
+async function load(args: Args): Promise<Loaded> {
+  const { config, problems, file: configFile } = loadConfig(args.paths);
+  for (const p of problems) process.stderr.write(`${configFile ?? '.racelens.json'}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+  const parser = await CParser.load(__dirname);
+  const { models, sources } = readAll(parser, collectFiles(args.paths), { table: config.table, aliases: config.aliases });
+  return { models, entries: [...config.entries, ...args.entries], sources, aliases: config.aliases };
+}
+
+const COMMANDS: Record<string, (args: Args, loaded: Loaded) => number> = {
+  graph: runGraph,
+  check: runCheck,
+  simulate: runSimulate,
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
-  if (args.command !== 'graph' || args.paths.length === 0) {
+  const command = COMMANDS[args.command];
+  if (!command || args.paths.length === 0) {
     process.stderr.write(USAGE);
     return 2;
   }
-  const { config, problems: configProblems, file: configFile } = loadConfig(args.paths);
-  for (const p of configProblems) process.stderr.write(`${configFile ?? '.racelens.json'}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
-  const parser = await CParser.load(__dirname);
-  const models = readAll(parser, collectFiles(args.paths), { table: config.table, aliases: config.aliases });
-  const graph = new CallGraph(models);
-  const wanted = [...config.entries, ...args.entries];
-  const entries = wanted.length > 0
-    ? wanted.map((name) => {
-      const fn = graph.definition(name);
-      if (!fn) throw new UsageError(`entry point ${name} is not defined in the inputs`);
-      return fn;
-    })
-    : graph.roots();
-  const sequences = entrySequences(graph, entries);
-  const problems = [...models.flatMap((m) => m.problems), ...unknownLockLikeCalls(graph)];
-  process.stdout.write(args.json ? renderGraphJson(graph, sequences, problems) : renderGraphText(graph, sequences, problems));
-  return 0;
+  return command(args, await load(args));
 }
 
 main(process.argv.slice(2)).then(
@@ -87,4 +120,3 @@ main(process.argv.slice(2)).then(
     }
   },
 );
-

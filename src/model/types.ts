@@ -101,9 +101,15 @@ export interface IndirectTarget {
   member: string;
 }
 
+/** Names the reviewer gave a notes line (`// racelens: label NAME`), for ordering questions and assertions. */
+export interface Labelled {
+  labels?: string[];
+}
+
 /** An element of a function body, in source order. */
 export type Stmt =
   | CallStmt
+  | Labelled & (
   | { kind: 'branch'; cond: string; tests: ConditionTest[]; then: Stmt[]; else: Stmt[]; loc: SourceLoc }
   | { kind: 'switch'; on: string; cases: { labels: string[]; body: Stmt[] }[]; loc: SourceLoc }
   /** `head` holds the calls made by the loop condition, evaluated before each test. */
@@ -118,9 +124,10 @@ export type Stmt =
   /** An assignment to a local variable: `ret = -EBUSY;`, `end_update = true;`. */
   | { kind: 'assign'; target: string; value: string; loc: SourceLoc }
   /** A write or read of a shared field or global that is not a call. */
-  | { kind: 'access'; access: 'store' | 'load'; object: ObjectRef; value?: string; text: string; loc: SourceLoc };
+  | { kind: 'access'; access: 'store' | 'load'; object: ObjectRef; value?: string; text: string; loc: SourceLoc }
+  );
 
-export interface CallStmt {
+export interface CallStmt extends Labelled {
   kind: 'call';
   callee: string;
   args: string[];
@@ -226,6 +233,20 @@ export interface LockReference {
   loc: SourceLoc;
 }
 
+/**
+ * A claim written in notes as a comment line, checked by the simulator:
+ * `// racelens: never A && B` (the points labelled A and B are never active
+ * at once), `// racelens: always-before A B` (B never runs before A has run
+ * to its end).
+ */
+export interface NotesAssertion {
+  kind: 'never' | 'always-before';
+  labels: [string, string];
+  /** The directive as written, after `racelens:`. */
+  text: string;
+  loc: SourceLoc;
+}
+
 /** Everything read from one input, before the workspace joins it with the rest. */
 export interface FileModel {
   file: string;
@@ -236,6 +257,8 @@ export interface FileModel {
   rules: LockRule[];
   references: LockReference[];
   problems: InputProblem[];
+  /** Notes: `// racelens: never ...` and `// racelens: always-before ...` lines. */
+  assertions?: NotesAssertion[];
 }
 
 export function emptyFileModel(file: string): FileModel {

@@ -12,7 +12,7 @@ import type { CParser, Node } from './treeSitter';
 import { StatementReader, type StatementContext } from './cStatements';
 import type { Aliases } from '../model/objects';
 import type { PrimitiveTable } from '../model/primitives';
-import type { CallStmt, FunctionSummary, InputProblem, SourceLoc, Stmt } from '../model/types';
+import type { CallStmt, FunctionSummary, InputProblem, NotesAssertion, SourceLoc, Stmt } from '../model/types';
 
 export interface NotesOptions {
   table: PrimitiveTable;
@@ -94,6 +94,41 @@ export interface NotesResult {
   problems: InputProblem[];
   /** Each classified line with its parsed statements, for timelines. */
   parsed: Map<number, Stmt[]>;
+  /** `// racelens: never A && B` and `// racelens: always-before A B` comment lines. */
+  assertions: NotesAssertion[];
+}
+
+/** `racelens: label NAME` inside a line's comment. */
+const LABEL_DIRECTIVE = /\bracelens:\s*label\s+([A-Za-z_][\w.-]*)/;
+/** A comment line holding an assertion: `// racelens: never A && B`, `// racelens: always-before A B`. */
+const ASSERTION_LINE = /^(\s*\/\/\s*racelens:\s*)((never|always-before)\b.*?)\s*$/;
+const NEVER_BODY = /^never\s+([A-Za-z_][\w.-]*)\s*&&\s*([A-Za-z_][\w.-]*)$/;
+const BEFORE_BODY = /^always-before\s+([A-Za-z_][\w.-]*)\s+([A-Za-z_][\w.-]*)$/;
+
+/** The label a line's comment gives it, if any. */
+export function labelOf(comment: string | undefined): string | undefined {
+  return comment === undefined ? undefined : LABEL_DIRECTIVE.exec(comment)?.[1];
+}
+
+/** Assertion comment lines of a region; a malformed one is a problem, not an assertion. */
+function readAssertions(lines: readonly string[], file: string, firstLine: number, problems: InputProblem[]): NotesAssertion[] {
+  const found: NotesAssertion[] = [];
+  lines.forEach((text, i) => {
+    const m = ASSERTION_LINE.exec(text);
+    if (!m) return;
+    const line = firstLine + i;
+    const col = m[1]!.length;
+    const loc: SourceLoc = { file, line, col, endLine: line, endCol: col + m[2]!.length };
+    const body = m[2]!;
+    const parts = NEVER_BODY.exec(body) ?? BEFORE_BODY.exec(body);
+    if (!parts) {
+      const expected = m[3] === 'never' ? '`never NAME1 && NAME2`' : '`always-before NAME1 NAME2`';
+      problems.push({ loc, severity: 'warning', message: `cannot read this assertion; expected ${expected}: ${body}` });
+      return;
+    }
+    found.push({ kind: m[3] as NotesAssertion['kind'], labels: [parts[1]!, parts[2]!], text: body, loc });
+  });
+  return found;
 }
 
 /**
@@ -126,8 +161,15 @@ export function readNotes(parser: CParser, lines: readonly string[], file: strin
     }
   });
   const builder = new ChainBuilder(file, firstLine, lines);
-  for (const line of classified) if (line) builder.add(line, parsed.get(line.index) ?? []);
-  return { functions: builder.finish(), problems: builder.problems, parsed };
+  for (const line of classified) {
+    if (!line) continue;
+    const stmts = parsed.get(line.index) ?? [];
+    const label = labelOf(line.comment);
+    if (label !== undefined) for (const stmt of stmts) (stmt.labels ??= []).push(label);
+    builder.add(line, stmts);
+  }
+  const assertions = readAssertions(lines, file, firstLine, builder.problems);
+  return { functions: builder.finish(), problems: builder.problems, parsed, assertions };
 }
 
 function statementsOf(reader: StatementReader, body: Node): Stmt[] {

@@ -91,6 +91,7 @@ function readNotesRegion(parser: CParser, file: string, lines: readonly string[]
   const notes = readNotes(parser, notesLines, file, firstLine, options);
   model.functions.push(...notes.functions);
   model.problems.push(...notes.problems);
+  if (notes.assertions.length > 0) (model.assertions ??= []).push(...notes.assertions);
   if (header >= 0) {
     const found = findTimelines(lines.slice(header), file, firstLine + header);
     for (const timeline of found.timelines) readEvents(parser, file, timeline, options);

@@ -20,6 +20,10 @@ export type { UpdateIdiom } from './properties';
 export { renderWitness, type RenderOptions } from './render';
 export { ScheduleError } from './schedule';
 export type * from './results';
+export { replayTimeline, type TimelineColumn, type TimelineReplay, type TimelineReplayOptions } from './timelineReplay';
+export { canRunTogether, type OrderingAnswer, type OrderingOptions, type OrderingReason } from './ordering';
+export { checkAssertions, type AssertionResult } from './assertions';
+export { labelTable, parsePoint, PointError, type PointSpec } from './points';
 
 /** Replays a schedule with the same parameters and bounds the simulation used. */
 export function replaySchedule(scenario: Scenario, schedule: string, options: Pick<SimulateOptions, 'params' | 'bounds'> = {}): Witness {

@@ -1,0 +1,35 @@
+// Every check, in the order findings are listed when codes tie. One module
+// per check; each reads the same CheckInput and returns its findings.
+
+import type { CheckInput } from './input';
+import { sortFindings, type Finding, type FindingCode } from './finding';
+import * as updateRace from './updateRace';
+import * as lockOrder from './lockOrder';
+import * as documentedOrder from './documentedOrder';
+import * as srcuDeadlock from './srcuDeadlock';
+import * as completionDeadlock from './completionDeadlock';
+import * as atomicContext from './atomicContext';
+import * as irqSafety from './irqSafety';
+import * as balance from './balance';
+
+export interface CheckModule {
+  codes: FindingCode[];
+  check(input: CheckInput): Finding[];
+}
+
+export const CHECKS: readonly CheckModule[] = [
+  { codes: ['RL001'], check: updateRace.check },
+  { codes: ['RL002'], check: lockOrder.check },
+  { codes: ['RL003'], check: documentedOrder.check },
+  { codes: ['RL004'], check: srcuDeadlock.check },
+  { codes: ['RL005'], check: completionDeadlock.check },
+  { codes: ['RL006'], check: atomicContext.check },
+  { codes: ['RL007'], check: irqSafety.check },
+  { codes: ['RL008'], check: balance.check },
+];
+
+/** Runs every enabled check; `enabled` defaults to all codes. */
+export function runChecks(input: CheckInput, enabled?: ReadonlySet<FindingCode>): Finding[] {
+  const findings = CHECKS.filter((c) => !enabled || c.codes.some((code) => enabled.has(code))).flatMap((c) => c.check(input));
+  return sortFindings(findings);
+}

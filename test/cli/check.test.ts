@@ -1,0 +1,57 @@
+// `racelens check` end to end on the bundled command line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fixturePath } from '../helpers';
+
+function racelens(...args: string[]) {
+  const run = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const SEED000 = fixturePath('seeds', '000_ae3e64e89a0db923.txt');
+
+test('check on seed 000: compiler-style RL001 lines with the chain indented, exit status 1', () => {
+  const { code, stdout } = racelens('check', SEED000);
+  assert.equal(code, 1);
+  const heads = stdout.split('\n').filter((l) => / \[RL\d{3}\]$/.test(l)).map((l) => l.replace(/^.*000_ae3e64e89a0db923\.txt:/, '').replace(/: kvm_.*\[/, ' ['));
+  assert.deepEqual(heads, ['42:7: error [RL001]', '61:7: error [RL001]']);
+  assert.match(stdout, /^ {4}\S+000_ae3e64e89a0db923\.txt:14:25: reload_store\(\) publishes the update guard here \(init_completion on fw\.completion\)$/m);
+  assert.match(stdout, /^ {4}evidence: witnessed \(schedule [0-9 x?]+\)$/m);
+  assert.match(stdout, /^2 findings \(2 errors\), 0 input problems$/m);
+});
+
+test('--timeline prints the witness as the email-ready CPU table', () => {
+  const { stdout } = racelens('check', SEED000, '--timeline');
+  assert.match(stdout, /^ {4}CPU 0 +CPU 1$/m);
+  assert.match(stdout, /^ {4}-{25} +-{25}$/m);
+  assert.match(stdout, /-> synchronize_srcu\(&fw->srcu\) \/\/no fw\.srcu read-side section is open: returns at once/);
+});
+
+test('--sarif is SARIF 2.1.0 with rules, levels and related locations', () => {
+  const { stdout } = racelens('check', SEED000, '--sarif');
+  const sarif = JSON.parse(stdout) as { version: string; runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[]; relatedLocations: unknown[] }[] }[] };
+  assert.equal(sarif.version, '2.1.0');
+  const run = sarif.runs[0]!;
+  assert.equal(run.tool.driver.name, 'RaceLens');
+  assert.deepEqual(run.tool.driver.rules.map((r) => r.id), ['RL001', 'RL002', 'RL003', 'RL004', 'RL005', 'RL006', 'RL007', 'RL008', 'RL009']);
+  assert.deepEqual(run.results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.region.startLine, r.relatedLocations.length]),
+    [['RL001', 'error', 42, 3], ['RL001', 'error', 61, 3]]);
+});
+
+test('a racelens-ignore comment with a reason silences the finding in text and keeps it in --json', () => {
+  const path = fixturePath('check', 'cli', 'suppressed.rlnotes');
+  const text = racelens('check', path);
+  assert.match(text.stdout, /^1 finding \(1 error\), 1 suppressed, 0 input problems$/m);
+  const json = JSON.parse(racelens('check', path, '--json').stdout) as { findings: { code: string; suppressed?: { reason: string } }[] };
+  assert.deepEqual(json.findings.map((f) => [f.code, f.suppressed?.reason]), [
+    ['RL001', undefined],
+    ['RL001', 'destroy runs after every ioctl has returned (refcount), reviewed'],
+  ]);
+});
+
+test('clean code: no findings, exit status 0', () => {
+  const { code, stdout } = racelens('check', fixturePath('check', 'completion', 'fw_wait.fixed.c'));
+  assert.equal(code, 0);
+  assert.match(stdout, /^0 findings \(0 errors\), 0 input problems$/m);
+});
