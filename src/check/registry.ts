@@ -11,6 +11,7 @@ import * as completionDeadlock from './completionDeadlock';
 import * as atomicContext from './atomicContext';
 import * as irqSafety from './irqSafety';
 import * as balance from './balance';
+import * as timelineClaims from './timelineClaims';
 
 export interface CheckModule {
   codes: FindingCode[];
@@ -26,6 +27,7 @@ export const CHECKS: readonly CheckModule[] = [
   { codes: ['RL006'], check: atomicContext.check },
   { codes: ['RL007'], check: irqSafety.check },
   { codes: ['RL008'], check: balance.check },
+  { codes: ['RL009'], check: timelineClaims.check },
 ];
 
 /** Runs every enabled check; `enabled` defaults to all codes. */
