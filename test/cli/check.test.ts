@@ -55,3 +55,12 @@ test('clean code: no findings, exit status 0', () => {
   assert.equal(code, 0);
   assert.match(stdout, /^0 findings \(0 errors\), 0 input problems$/m);
 });
+
+test('a patch with its tree: the finding it introduces, said as the edge it adds, at the patch line; exit 1', () => {
+  const { code, stdout } = racelens('check', fixturePath('check', 'patch'));
+  assert.equal(code, 1);
+  const lines = stdout.split('\n');
+  assert.equal(lines[0], 'Patch review: 1 introduced, 0 removed, 0 already there');
+  assert.match(lines[1] ?? '', /vcpu-reset\.patch:23:3: error: this patch adds the edge vcpu\.mutex → kvm\.lock, which closes the lock-order cycle: kvm\.lock → vcpu\.mutex → kvm\.lock \[RL002\]$/);
+  assert.match(stdout, /^1 finding \(1 error\), 0 input problems$/m);
+});
