@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWithWorkers } from '../src/cli/readPool';
+import { benchChecks } from './checks';
 
 const { table } = primitiveTable();
 const MB = 1024 * 1024;
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
   console.log(`  same tree on worker threads (${inputs.length} files, read from disk): ${ms.toFixed(0)} ms, ` +
     `${(ms / files.length).toFixed(2)} ms per file, ${(bytes / MB / (ms / 1000)).toFixed(1)} MB/s end to end, ` +
     `${pooled.reduce((n, m) => n + m.functions.length, 0)} functions`);
+
+  benchChecks(parser, table);
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@
 // and another did not. Arms that end in return or goto do not flow on.
 
 import type { CallGraph } from '../model/callGraph';
+import { LookupRecord, type GraphLookups } from './lookupRecord';
 import type { CallStmt, FunctionSummary, ObjectRef, SourceLoc, Stmt, SyncOp } from '../model/types';
 
 export interface Held {
@@ -46,12 +47,25 @@ export type OpVisitor = (event: OpEvent) => void;
 
 const MAX_DEPTH = 12;
 
+/**
+ * The events of one root's walk, kept with the lookups that produced them:
+ * after an edit elsewhere, a root whose callees did not change is replayed,
+ * not walked again (the editor re-checks on every keystroke).
+ */
+const walks = new WeakMap<FunctionSummary, { lookups: LookupRecord; events: OpEvent[] }>();
+
 /** Runs `visit` on every sync op reachable from every root, with the state before it. */
 export function walkRoots(graph: CallGraph, roots: readonly FunctionSummary[], visit: OpVisitor): void {
-  const summaries = new Map<string, WalkState>();
   for (const root of roots) {
-    const walker = new Walker(graph, root, visit, summaries);
-    walker.walk(root.body, initialState(root), [root.name]);
+    let walk = walks.get(root);
+    if (!walk || !walk.lookups.holdsIn(graph)) {
+      const lookups = new LookupRecord();
+      const events: OpEvent[] = [];
+      new Walker(lookups.recording(graph), root, (event) => events.push(event), new Map()).walk(root.body, initialState(root), [root.name]);
+      walk = { lookups, events };
+      walks.set(root, walk);
+    }
+    for (const event of walk.events) visit(event);
   }
 }
 
@@ -75,7 +89,7 @@ class Walker {
   private readonly labels = new Map<string, WalkState[]>();
 
   constructor(
-    private readonly graph: CallGraph,
+    private readonly graph: GraphLookups,
     private readonly root: FunctionSummary,
     private readonly visit: OpVisitor,
     /** A callee already walked in the same context leaves the same state: walk it once. */

@@ -17,24 +17,59 @@ import { mentions } from './conditionalAcquire';
 import { mayAcquireByName, mayReleaseByName, opEffect, type LockEffect } from './lockEffects';
 import { walkPaths, type CallEffects, type PathResult } from './lockPaths';
 import type { HeldLock } from './pathState';
+import { LookupRecord } from './lookupRecord';
+
+/** A function's path walk, with the lookups and callees it depended on. */
+interface CachedWalk {
+  result: PathResult;
+  lookups: LookupRecord;
+  callees: Set<FunctionSummary>;
+}
+
+/**
+ * Walks survive from one check run to the next (the editor re-checks on
+ * every keystroke): a function whose object, lookups and callees' walks are
+ * unchanged is not walked again.
+ */
+const walks = new WeakMap<FunctionSummary, CachedWalk>();
 
 export class LockWrappers implements CallEffects {
-  private readonly results = new Map<FunctionSummary, PathResult>();
   private readonly effects = new Map<FunctionSummary, LockEffect[]>();
   private readonly inProgress = new Set<FunctionSummary>();
+  /** The walks being computed, innermost last: callee lookups are recorded into the top one. */
+  private readonly frames: CachedWalk[] = [];
+  /** Validity of cached walks in this run. */
+  private readonly checked = new Map<FunctionSummary, boolean>();
 
   constructor(private readonly graph: CallGraph) {}
 
-  /** The path walk of `fn`'s own body, computed once. */
+  /** The path walk of `fn`'s own body, computed once per change. */
   resultOf(fn: FunctionSummary): PathResult {
-    let result = this.results.get(fn);
-    if (!result) {
-      this.inProgress.add(fn);
-      result = walkPaths(fn, this);
+    this.frames[this.frames.length - 1]?.callees.add(fn);
+    const cached = walks.get(fn);
+    if (cached && this.stillValid(fn, cached)) return cached.result;
+    const frame: CachedWalk = { result: undefined as unknown as PathResult, lookups: new LookupRecord(), callees: new Set() };
+    this.frames.push(frame);
+    this.inProgress.add(fn);
+    try {
+      frame.result = walkPaths(fn, this);
+    } finally {
       this.inProgress.delete(fn);
-      this.results.set(fn, result);
+      this.frames.pop();
     }
-    return result;
+    walks.set(fn, frame);
+    this.checked.set(fn, true);
+    return frame.result;
+  }
+
+  private stillValid(fn: FunctionSummary, cached: CachedWalk): boolean {
+    const known = this.checked.get(fn);
+    if (known !== undefined) return known;
+    this.checked.set(fn, true); // a call cycle counts as valid while it is being checked
+    const valid = cached.lookups.holdsIn(this.graph) &&
+      [...cached.callees].every((callee) => { const c = walks.get(callee); return c !== undefined && this.stillValid(callee, c); });
+    this.checked.set(fn, valid);
+    return valid;
   }
 
   /** What a call does to locks: its primitive's effect, or its wrapper's, in the caller's terms. */
@@ -68,8 +103,11 @@ export class LockWrappers implements CallEffects {
 
   /** The C or post-patch definition a direct call reaches, if the model has it. */
   private callee(call: CallStmt): FunctionSummary | undefined {
-    const target = this.graph.targets(call)[0];
-    const fn = target?.kind === 'direct' ? this.graph.definition(target.name) : undefined;
+    const frame = this.frames[this.frames.length - 1];
+    const graph = frame ? frame.lookups.recording(this.graph) : this.graph;
+    const target = graph.targets(call)[0];
+    const fn = target?.kind === 'direct' ? graph.definition(target.name) : undefined;
+    if (fn && frame) frame.callees.add(fn);
     return fn && (fn.origin === 'c' || fn.origin === 'patch-post') ? fn : undefined;
   }
 

@@ -9,6 +9,7 @@
 import type { CheckInput } from './input';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import { inlineEntry, walkSteps } from '../model/inline';
+import { LookupRecord } from './lookupRecord';
 import type { CallStmt, FunctionSummary, ObjectRef } from '../model/types';
 import { buildScenario, renderWitness, simulate, type SimResult } from '../sim';
 
@@ -31,11 +32,18 @@ const GUARD_CHECKS = new Set(['wait', 'try_wait', 'done', 'inc_unless_negative']
 const GUARD_PUBLISH = new Set(['init', 'reinit', 'add', 'add_return']);
 const SIM_BUDGET_MS = 2_000;
 
+/** Each root's inlined sync ops, kept across runs while its callees stay the same objects. */
+const inlined = new WeakMap<FunctionSummary, { lookups: LookupRecord; calls: CallStmt[] }>();
+
 function opCalls(root: FunctionSummary, input: CheckInput): CallStmt[] {
+  const cached = inlined.get(root);
+  if (cached && cached.lookups.holdsIn(input.graph)) return cached.calls;
+  const lookups = new LookupRecord();
   const calls: CallStmt[] = [];
-  for (const step of walkSteps(inlineEntry(input.graph, root))) {
+  for (const step of walkSteps(inlineEntry(lookups.recording(input.graph), root))) {
     if (step.kind === 'call' && step.call.op) calls.push(step.call);
   }
+  inlined.set(root, { lookups, calls });
   return calls;
 }
 
@@ -124,8 +132,9 @@ function confirm(input: CheckInput, reader: ReaderShape, updater: UpdaterShape, 
   ];
   const message = `${reader.root.name}() checks the update guard ${reader.guard.id} (${reader.guard.identifiedBy}) before its ${domain} read-side section: ` +
     `${updater.root.name}() can publish the guard and pass ${updater.synchronize.callee} in between, ${consequence(result)}`;
+  const entries = [reader.root.name, updater.root.name];
   if (!violation) {
-    return { code: 'RL001', severity: 'warning', message, loc: reader.check.loc, related, evidence: { kind: 'pattern' } };
+    return { code: 'RL001', severity: 'warning', message, loc: reader.check.loc, related, evidence: { kind: 'pattern' }, entries };
   }
   return {
     code: 'RL001',
@@ -135,6 +144,7 @@ function confirm(input: CheckInput, reader: ReaderShape, updater: UpdaterShape, 
     related,
     evidence: { kind: 'witnessed', schedule: violation.witness.schedule },
     trace: renderWitness(violation.witness).split('\n'),
+    entries,
   };
 }
 

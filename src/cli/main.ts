@@ -2,6 +2,8 @@
 // Each command is one entry of COMMANDS; this file only parses and dispatches.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readWithWorkers } from './readPool';
 import { CParser } from '../parse/treeSitter';
 import { readSource, type ReadOptions } from '../parse/workspace';
 import { emptyFileModel, type FileModel } from '../model/types';
@@ -84,12 +86,34 @@ export interface Loaded {
   aliases: Aliases;
 }
 
+/** Below this many files one thread is quicker than starting workers. */
+const WORKER_THRESHOLD = 24;
+
 async function load(args: Args): Promise<Loaded> {
   const { config, problems, file: configFile } = loadConfig(args.paths);
   for (const p of problems) process.stderr.write(`${configFile ?? '.racelens.json'}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
-  const parser = await CParser.load(__dirname);
-  const { models, sources } = readAll(parser, collectFiles(args.paths), { table: config.table, aliases: config.aliases });
-  return { models, entries: [...config.entries, ...args.entries], sources, aliases: config.aliases };
+  const files = collectFiles(args.paths);
+  const options = { table: config.table, aliases: config.aliases };
+  const entries = [...config.entries, ...args.entries];
+  if (files.length < WORKER_THRESHOLD) {
+    const { models, sources } = readAll(await CParser.load(__dirname), files, options);
+    return { models, entries, sources, aliases: config.aliases };
+  }
+  // A whole tree: read on every core, with progress on a terminal.
+  const progress = process.stderr.isTTY
+    ? (done: number, total: number) => process.stderr.write(`\rracelens: read ${done}/${total} files${done === total ? '\n' : ''}`)
+    : undefined;
+  const inputs = files.map((path) => ({ path, file: displayPath(path) }));
+  const models = await readWithWorkers(join(__dirname, 'readWorker.js'), { wasmDir: __dirname, ...options }, inputs, progress);
+  const sources = new Map<string, string>();
+  for (const input of inputs) {
+    try {
+      sources.set(input.file, readFileSync(input.path, 'utf8'));
+    } catch {
+      // The worker reported the file as unreadable already.
+    }
+  }
+  return { models, entries, sources, aliases: config.aliases };
 }
 
 const COMMANDS: Record<string, (args: Args, loaded: Loaded) => number> = {

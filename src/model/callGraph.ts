@@ -21,10 +21,17 @@ export class CallGraph {
   /** Definitions by name, best first. Pre-patch text is kept apart (see `preImage`). */
   readonly definitions = new Map<string, FunctionSummary[]>();
   readonly edges: CallEdge[] = [];
-  private readonly bindings: OpsBinding[];
+  /** Ops-table bindings by member, and by static-call key (`kvm_x86_` + member). */
+  private readonly byMember = new Map<string, OpsBinding[]>();
+  private readonly byStaticKey = new Map<string, OpsBinding[]>();
 
   constructor(files: readonly FileModel[]) {
-    this.bindings = files.flatMap((f) => f.opsBindings);
+    for (const binding of files.flatMap((f) => f.opsBindings)) {
+      // `static_call(kvm_x86_mem_enc_ioctl)` is member mem_enc_ioctl of a `struct kvm_x86_ops`.
+      const key = `${binding.structType.replace(/_ops$/, '')}_${binding.member}`;
+      this.byMember.set(binding.member, [...(this.byMember.get(binding.member) ?? []), binding]);
+      this.byStaticKey.set(key, [...(this.byStaticKey.get(key) ?? []), binding]);
+    }
     for (const fn of files.flatMap((f) => f.functions)) {
       const list = this.definitions.get(fn.name) ?? [];
       list.push(fn);
@@ -53,15 +60,13 @@ export class CallGraph {
     if (!call.indirect) return this.definitions.has(call.callee) ? [{ name: call.callee, kind: 'direct' }] : [];
     const { via, member } = call.indirect;
     if (via === 'static_call') {
-      // `static_call(kvm_x86_mem_enc_ioctl)` is member mem_enc_ioctl of a `struct kvm_x86_ops`.
-      const found = this.bindings.filter((b) => `${b.structType.replace(/_ops$/, '')}_${b.member}` === member);
-      return unique(found.map((b) => ({ name: b.target, kind: 'static_call' as const })));
+      return unique((this.byStaticKey.get(member) ?? []).map((b) => ({ name: b.target, kind: 'static_call' as const })));
     }
     if (via === 'notifier') {
-      return unique(this.bindings.filter((b) => b.member === 'notifier_call').map((b) => ({ name: b.target, kind: 'notifier' as const })));
+      return unique((this.byMember.get('notifier_call') ?? []).map((b) => ({ name: b.target, kind: 'notifier' as const })));
     }
     if (via === 'ops') {
-      return unique(this.bindings.filter((b) => b.member === member).map((b) => ({ name: b.target, kind: 'ops' as const })));
+      return unique((this.byMember.get(member) ?? []).map((b) => ({ name: b.target, kind: 'ops' as const })));
     }
     return [];
   }

@@ -3,6 +3,9 @@
 // depth bound are cut and said so, never silently.
 
 import type { CallGraph, EdgeKind } from './callGraph';
+
+/** The lookups inlining needs; a recording view of the graph fits too. */
+type Lookups = Pick<CallGraph, 'definition' | 'targets'>;
 import type { CallStmt, FunctionSummary, Stmt } from './types';
 
 type Simple = Exclude<Stmt, { kind: 'call' | 'branch' | 'switch' | 'loop' }>;
@@ -26,11 +29,11 @@ export type Step =
 
 export const DEFAULT_INLINE_DEPTH = 12;
 
-export function inlineEntry(graph: CallGraph, entry: FunctionSummary, maxDepth = DEFAULT_INLINE_DEPTH): Step[] {
+export function inlineEntry(graph: Lookups, entry: FunctionSummary, maxDepth = DEFAULT_INLINE_DEPTH): Step[] {
   return inlineBody(graph, entry.body, [entry.name], maxDepth);
 }
 
-function inlineBody(graph: CallGraph, body: readonly Stmt[], stack: readonly string[], maxDepth: number): Step[] {
+function inlineBody(graph: Lookups, body: readonly Stmt[], stack: readonly string[], maxDepth: number): Step[] {
   return body.map((stmt): Step => {
     switch (stmt.kind) {
       case 'call': return inlineCall(graph, stmt, stack, maxDepth);
@@ -46,7 +49,7 @@ function inlineBody(graph: CallGraph, body: readonly Stmt[], stack: readonly str
   });
 }
 
-function inlineCall(graph: CallGraph, call: CallStmt, stack: readonly string[], maxDepth: number): Step {
+function inlineCall(graph: Lookups, call: CallStmt, stack: readonly string[], maxDepth: number): Step {
   const step: Extract<Step, { kind: 'call' }> = { kind: 'call', call, stack, body: [] };
   if (call.op) return step;
   const targets = graph.targets(call);

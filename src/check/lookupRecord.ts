@@ -1,0 +1,38 @@
+// Remembers which call-graph lookups a computation made, so its result can be
+// reused after an edit when every lookup still gives the same answer. Models
+// of unedited files keep their objects, so "the same" is object identity.
+
+import type { CallGraph } from '../model/callGraph';
+import type { CallStmt, FunctionSummary } from '../model/types';
+
+export type GraphLookups = Pick<CallGraph, 'definition' | 'targets'>;
+
+export class LookupRecord {
+  private readonly definitions = new Map<string, FunctionSummary | undefined>();
+  private readonly targets: [CallStmt, string][] = [];
+
+  /** A view of `graph` that writes every answer it gives into this record. */
+  recording(graph: CallGraph): GraphLookups {
+    return {
+      definition: (name) => {
+        const fn = graph.definition(name);
+        this.definitions.set(name, fn);
+        return fn;
+      },
+      targets: (call) => {
+        const found = graph.targets(call);
+        this.targets.push([call, found.map((t) => `${t.kind}:${t.name}`).join(',')]);
+        return found;
+      },
+    };
+  }
+
+  /** Would `graph` answer every recorded lookup the same way? */
+  holdsIn(graph: CallGraph): boolean {
+    for (const [name, fn] of this.definitions) if (graph.definition(name) !== fn) return false;
+    for (const [call, found] of this.targets) {
+      if (graph.targets(call).map((t) => `${t.kind}:${t.name}`).join(',') !== found) return false;
+    }
+    return true;
+  }
+}
