@@ -62,6 +62,7 @@ function confirm(input: CheckInput, wait: Site, completers: Site[], lock: Held, 
       ...holding.held.filter((h) => h.object.id === lock.object.id).map((h) => ({ loc: h.loc, message: `${holding.root.name}() takes ${lock.object.id} here first` })),
     ],
     evidence: deadlock ? { kind: 'witnessed', schedule: deadlock.witness.schedule } : { kind: 'pattern' },
+    entries: [wait.root.name, completer.root.name],
   };
   if (deadlock) finding.trace = renderWitness(deadlock.witness).split('\n');
   return finding;

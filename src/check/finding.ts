@@ -53,6 +53,13 @@ export interface Finding {
   evidence: Evidence;
   /** An email-ready rendering of the witness or scenario (one line per row). */
   trace?: string[];
+  /**
+   * The entry points the simulator ran for this finding, CPU n running
+   * entries[n]: `buildScenario(graph, entries)` with default options, then
+   * `replaySchedule` with the evidence's schedule, rebuilds the witness (the
+   * editor does so to draw it).
+   */
+  entries?: string[];
   /** Set when a `racelens-ignore` comment silences the finding; it stays in JSON output. */
   suppressed?: { reason: string; loc: SourceLoc };
 }
