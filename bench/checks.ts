@@ -9,6 +9,8 @@ import type { FileModel } from '../src/model/types';
 import { checkInput } from '../src/check/input';
 import { CHECKS, runChecks } from '../src/check/registry';
 import { generateC } from './generate';
+import { evaluateCorpus, precisionRecall } from '../test/check/corpus';
+import { resolve } from 'node:path';
 
 function time<T>(run: () => T): { ms: number; result: T } {
   const start = performance.now();
@@ -49,4 +51,11 @@ export function benchChecks(parser: CParser, table: PrimitiveTable): void {
     edits.push(t.ms);
   }
   console.log(`  re-check after editing one of 500 files (re-read it, checks over all): ${median(edits).toFixed(0)} ms median (bar < 100 ms)`);
+
+  const cases = evaluateCorpus(parser, resolve('test/fixtures'));
+  const score = precisionRecall(cases);
+  const correct = cases.filter((c) => c.correct);
+  console.log(`  quality corpus (${correct.length} correct files, ${cases.length - correct.length} buggy twins): precision ${score.precision.toFixed(3)}, ` +
+    `recall ${score.recall.toFixed(3)} (${score.tp} found, ${score.fp} false, ${score.fn} missed); ` +
+    `findings on correct code: ${correct.reduce((n, c) => n + c.actual.length, 0)}`);
 }

@@ -206,7 +206,11 @@ export function apply(state: WalkState, op: SyncOp, loc: SourceLoc, chain: reado
   const object = op.object;
   const acquiring = op.action === 'acquire' || op.action === 'try_acquire' || op.action === 'read_lock';
   const releasing = op.action === 'release' || op.action === 'read_unlock';
-  if (acquiring && object) {
+  if (op.primitive === 'downgrade_write' && object) {
+    // The write hold becomes a read hold of the same rwsem.
+    const at = findLastIndex(next.held, (h) => h.object.id === object.id);
+    if (at >= 0) next.held[at] = { ...next.held[at]!, mode: 'shared' };
+  } else if (acquiring && object) {
     const mode = op.action === 'read_lock' ? 'recursive-read' : op.mode === 'shared' ? 'shared' : 'exclusive';
     next.held.push({ object, mode, family: op.family, primitive: op.primitive, loc, chain });
   } else if (releasing && object) {

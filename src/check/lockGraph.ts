@@ -72,7 +72,8 @@ export function acquisitionOf(event: OpEvent): Acquisition | undefined {
   if (!op.object) return undefined;
   if (op.action === 'read_lock') return 'recursive-read';
   if (SYNC_ACTIONS.has(op.action) && isDomainFamily(op.family)) return 'sync';
-  if (op.action !== 'acquire') return undefined;
+  // downgrade_write() keeps the rwsem it already holds: no new dependency.
+  if (op.action !== 'acquire' || op.primitive === 'downgrade_write') return undefined;
   if (op.mode !== 'shared') return 'exclusive';
   // read_lock() readers are recursive, as lockdep has them in interrupt context and
   // without queued rwlocks. With queued rwlocks (x86, arm64) lockdep treats a

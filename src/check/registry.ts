@@ -30,8 +30,19 @@ export const CHECKS: readonly CheckModule[] = [
   { codes: ['RL009'], check: timelineClaims.check },
 ];
 
+/**
+ * One call, one report: synchronize_rcu() inside rcu_read_lock() is both a
+ * sleep in atomic context (RL006) and a grace-period self-deadlock (RL004);
+ * the deadlock is what the reviewer needs to hear.
+ */
+export const SUPERSEDES: readonly [FindingCode, FindingCode][] = [['RL004', 'RL006']];
+
 /** Runs every enabled check; `enabled` defaults to all codes. */
 export function runChecks(input: CheckInput, enabled?: ReadonlySet<FindingCode>): Finding[] {
   const findings = CHECKS.filter((c) => !enabled || c.codes.some((code) => enabled.has(code))).flatMap((c) => c.check(input));
-  return sortFindings(findings);
+  const at = (f: Finding) => `${f.code}@${f.loc.file}:${f.loc.line}:${f.loc.col}`;
+  const present = new Set(findings.map(at));
+  const kept = findings.filter((f) => !SUPERSEDES.some(([winner, loser]) =>
+    f.code === loser && present.has(at({ ...f, code: winner }))));
+  return sortFindings(kept);
 }

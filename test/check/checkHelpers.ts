@@ -37,8 +37,9 @@ export function brief(findings: readonly Finding[]): string[] {
 export function caretExpectations(file: string, text: string): string[] {
   const out: string[] = [];
   text.split('\n').forEach((line, i) => {
-    const m = /^\s*\/\/\s*\^\s*(RL\d{3})/.exec(line);
-    if (m) out.push(`${m[1]} ${file}:${i}`);
+    // `// ^ RL002 RL003`: the line above is flagged with each code.
+    const m = /^\s*\/\/\s*\^\s*((?:RL\d{3}\s*)+)/.exec(line);
+    for (const code of m?.[1]?.trim().split(/\s+/) ?? []) out.push(`${code} ${file}:${i}`);
   });
   return out;
 }
