@@ -53,7 +53,10 @@ export function precisionRecall(cases: readonly CorpusCase[]): { tp: number; fp:
   for (const c of cases) {
     const expected = new Set(c.expected);
     const actual = new Set(c.actual);
-    for (const a of actual) (expected.has(a) ? tp++ : fp++);
+    for (const a of actual) {
+      if (expected.has(a)) tp++;
+      else fp++;
+    }
     for (const e of expected) if (!actual.has(e)) fn++;
   }
   return { tp, fp, fn, precision: tp / Math.max(1, tp + fp), recall: tp / Math.max(1, tp + fn) };
