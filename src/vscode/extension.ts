@@ -1,34 +1,65 @@
-// The editor layer: only presents what the layers below compute. For now one
-// command shows the model of the current file; diagnostics, hovers and the
-// timeline panel come with the editor issue.
+// The editor layer: it only presents what the layers below compute. The
+// analysis runs on a worker thread (analysis/); each feature is one file
+// with one register(), and this function is their table of contents.
 
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import { CParser } from '../parse/treeSitter';
-import { readSource } from '../parse/workspace';
-import { CallGraph } from '../model/callGraph';
-import { parseConfig } from '../model/config';
-import { unknownLockLikeCalls } from '../model/unknownPrimitives';
-import { entrySequences, renderGraphText } from '../report/graphReport';
+import { EngineClient } from './analysis/client';
+import { FileKeys, READ_LANGUAGES } from './locations';
+import { TimelinePanel } from './panel/timelinePanel';
+import type { Services } from './services';
+import { Settings } from './settings';
+import { TimelineStore } from './timelineStore';
+import { VirtualDocuments } from './virtualDocuments';
+import { WorkspaceAnalysis } from './workspaceAnalysis';
+import * as diagnostics from './features/diagnostics';
+import * as statusBar from './features/statusBar';
+import * as hover from './features/hover';
+import * as codeLens from './features/codeLens';
+import * as simulateRace from './features/simulateRace';
+import * as timelineCommands from './features/timelineCommands';
+import * as verifyTimeline from './features/verifyTimeline';
+import * as lockGraph from './features/lockGraph';
+import * as explainObject from './features/explainObject';
+import * as showModel from './features/showModel';
+import * as restart from './features/restart';
+import * as testHooks from './features/testHooks';
 
-export function activate(context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('RaceLens');
-  const parser = CParser.load(join(context.extensionPath, 'dist'));
-  context.subscriptions.push({ dispose: () => void parser.then((p) => p.dispose()) });
-  context.subscriptions.push(output, vscode.commands.registerCommand('racelens.showModel', async () => {
-    const document = vscode.window.activeTextEditor?.document;
-    if (!document) {
-      void vscode.window.showInformationMessage('RaceLens: open a C file, notes, a patch or a locking.rst first.');
-      return;
-    }
-    const { config, problems } = parseConfig(vscode.workspace.getConfiguration('racelens').get('config'));
-    for (const p of problems) output.appendLine(`setting racelens.config.${p.path}: ${p.message}`);
-    const model = readSource(await parser, vscode.workspace.asRelativePath(document.uri), document.getText(), { table: config.table, aliases: config.aliases });
-    const graph = new CallGraph([model]);
-    output.clear();
-    output.append(renderGraphText(graph, entrySequences(graph, graph.roots()), [...model.problems, ...unknownLockLikeCalls(graph)]));
-    output.show(true);
-  }));
+  context.subscriptions.push(output);
+  try {
+    const distDir = join(context.extensionPath, 'dist');
+    const keys = new FileKeys();
+    const settings = await Settings.create(output);
+    const client = EngineClient.start(distDir);
+    if (client.mode === 'in-process') output.appendLine(`analysis runs on the extension host's thread: ${client.why ?? ''}`);
+    const analysis = new WorkspaceAnalysis(client, settings, keys, output, distDir);
+    const panel = TimelinePanel.register(context, keys, output);
+    const pages = VirtualDocuments.register(context);
+    const services: Services = { context, analysis, settings, keys, timelines: new TimelineStore(analysis), panel, output };
+    context.subscriptions.push(settings, analysis);
+    await vscode.commands.executeCommand('setContext', 'racelens.languages', READ_LANGUAGES);
+
+    diagnostics.register(services);       // findings, input problems, broken assertions
+    statusBar.register(services);         // indexing / N findings / error; the findings list
+    hover.register(services);             // witness timelines, assertion verdicts, objects
+    codeLens.register(services);          // Simulate Race, Verify Timeline
+    simulateRace.register(services);
+    timelineCommands.register(services);  // Show Timeline, Copy Timeline as Text
+    verifyTimeline.register(services);
+    lockGraph.register(services, pages);
+    explainObject.register(services, pages);
+    showModel.register(services, pages);
+    restart.register(services);
+    testHooks.register(services);         // racelens.waitForIdle (tests only)
+
+    analysis.start();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    output.appendLine(`RaceLens could not start: ${error instanceof Error ? error.stack : message}`);
+    void vscode.window.showErrorMessage(`RaceLens could not start: ${message}`, 'Show Output').then((choice) => choice && output.show());
+  }
 }
 
 export function deactivate(): void {}

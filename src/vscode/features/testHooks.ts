@@ -1,0 +1,61 @@
+// TEST ONLY — not in the command palette. `racelens.waitForIdle` resolves
+// once nothing is queued (no debounced edit, read or check) and reports
+// what the editor shows, so an extension-host test waits on the analysis
+// instead of sleeping:
+//
+//   const state = await vscode.commands.executeCommand<IdleState>('racelens.waitForIdle');
+
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+
+export interface IdleState {
+  /** Counts published results; a test that edits can wait for a higher one. */
+  version: number;
+  state: string;
+  findings: number;
+  problems: number;
+  /** Each wrong setting or `.racelens.json` entry, with its path. */
+  settingsProblems: string[];
+  /** How the engine runs: on its worker thread, or in-process (and why). */
+  engine: string;
+  /** The timeline panel's content, when open. */
+  panel?: {
+    id: string;
+    title: string;
+    rows: number;
+    selected: number;
+    /** The 0-based line of the selected row's operation. */
+    selectedLine?: number;
+    breakRow?: number;
+    cpus: string[];
+    /** How long the webview took to draw it, once it has. */
+    renderMs?: number;
+  };
+}
+
+export function register(s: Services): void {
+  s.context.subscriptions.push(vscode.commands.registerCommand('racelens.waitForIdle', async (): Promise<IdleState> => {
+    await s.analysis.whenIdle();
+    const snapshot = s.analysis.snapshot;
+    const client = s.analysis.client;
+    const idle: IdleState = {
+      version: snapshot?.version ?? 0,
+      state: s.analysis.state.kind === 'error' ? `error: ${s.analysis.state.message}` : s.analysis.state.kind,
+      findings: snapshot?.findings.length ?? 0,
+      problems: snapshot?.output.problems.length ?? 0,
+      settingsProblems: s.settings.describeProblems(),
+      engine: client.mode === 'worker' ? 'worker' : `in-process (${client.why ?? 'unknown'})`,
+    };
+    const shown = s.panel.current;
+    if (shown) {
+      const { view, selected } = shown;
+      idle.panel = { id: view.id, title: view.title, rows: view.rows.length, selected, cpus: view.cpus.map((c) => c.label) };
+      if (view.breakRow !== undefined) idle.panel.breakRow = view.breakRow;
+      const line = view.rows[selected]?.loc.line;
+      if (line !== undefined) idle.panel.selectedLine = line;
+      const ms = s.panel.renderMs;
+      if (ms !== undefined) idle.panel.renderMs = ms;
+    }
+    return idle;
+  }));
+}
