@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWithWorkers } from '../src/cli/readPool';
+import { benchSimulator } from './sim';
 import { benchChecks } from './checks';
 
 const { table } = primitiveTable();
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     `${pooled.reduce((n, m) => n + m.functions.length, 0)} functions`);
 
   benchChecks(parser, table);
+  await benchSimulator(parser);
 }
 
 main().catch((error: unknown) => {

@@ -9,8 +9,11 @@
 import type { Instr } from './program';
 import type { Scenario, ThreadSpec } from './scenario';
 import { threadEnv, type Params } from './env';
-import { evaluate, parseExpr, type Expr } from './expr';
+import { evaluate, parseExpr, type Env, type Expr } from './expr';
+import { objectRef } from '../model/objects';
 import type { ThreadOptions } from './por';
+import { StateFootprints } from './footprints';
+import { trivialSkips } from './flow';
 import { markViolations, observe } from './properties';
 import { answerIpis } from './semantics/cpu';
 import { readShared, writeShared } from './semantics/access';
@@ -48,29 +51,55 @@ type Decision = { next: number } | { choices: number } | { cut: true } | { unrol
 
 const MAX_LOCAL_STEPS = 100_000;
 
+/** The enabled lists most threads have, shared (nobody writes them). */
+const ONE_STEP: number[] = [-1];
+const BLOCKED: number[] = [];
+
 export class Machine implements World {
   readonly threadCount: number;
   readonly kickWaits: boolean;
   private readonly params: Params;
   private readonly loopBound: number;
 
+  /** RCU (not SRCU) domains: sleeping inside their read side is a bug. */
+  private readonly rcuDomains: string[];
+  private readonly footprints: StateFootprints;
+
   constructor(readonly scenario: Scenario, options: RunOptions = {}) {
+    this.rcuDomains = [...scenario.objects.values()].filter((o) => o.kind === 'domain' && !o.family.startsWith('srcu')).map((o) => o.id);
     this.threadCount = scenario.threads.length;
     this.kickWaits = scenario.options.kickWaits ?? false;
+    this.footprints = new StateFootprints(scenario, this.kickWaits);
     this.params = options.params ?? {};
     this.loopBound = options.loopBound ?? 2;
   }
 
   private spec(thread: number): ThreadSpec { return this.scenario.threads[thread]!; }
+
   private instr(thread: number, pc: number): Instr | undefined { return this.spec(thread).info.program.instrs[pc]; }
 
   value(state: SimState, thread: number, text: string | undefined): Value {
     if (text === undefined) return null;
-    return evaluate(parseExpr(text), this.env(state, thread));
+    const expr = parseExpr(text);
+    // Most operands are literals (`1` of atomic_inc): no environment needed.
+    if (expr.kind === 'num') return expr.value;
+    return evaluate(expr, this.env(state, thread));
   }
 
-  private env(state: SimState, thread: number) {
-    return threadEnv(state, state.threads[thread]!, this.spec(thread).info, this.params, this.scenario.options.aliases);
+  private env(state: SimState, thread: number): Env {
+    const base = threadEnv(state, state.threads[thread]!, this.spec(thread).info, this.params, this.scenario.options.aliases);
+    // env.ts reads a path's object class from its text each time; the class of a text never changes.
+    return { name: base.name, call: base.call, path: (text) => this.pathValue(state, text) };
+  }
+
+  private readonly pathIds = new Map<string, string | undefined>();
+
+  /** env.ts's path(): the shared value a path names, or unknown. */
+  private pathValue(state: SimState, text: string): Value {
+    let id = this.pathIds.get(text);
+    if (id === undefined && !this.pathIds.has(text)) this.pathIds.set(text, id = objectRef(text, this.scenario.options.aliases)?.id);
+    const cell = id !== undefined ? state.objects[id] : undefined;
+    return cell?.kind === 'value' ? cell.value : null;
   }
 
   spinning(state: SimState, thread: number): boolean {
@@ -109,32 +138,44 @@ export class Machine implements World {
   /** Per running thread: its enabled transitions and footprints (for the explorer and POR). */
   options(state: SimState): ThreadOptions[] {
     const result: ThreadOptions[] = [];
+    const frozen = this.footprints.frozen(state);
     state.threads.forEach((t, thread) => {
       if (t.status !== 'running') return;
       const info = this.spec(thread).info;
       const instr = info.program.instrs[t.pc];
       let enabled: number[];
-      if (instr?.kind === 'op') enabled = this.waitOf(state, thread) ? [] : [-1];
-      else {
+      let enablers: number[] | undefined;
+      if (instr?.kind === 'op') {
+        const wait = this.waitOf(state, thread);
+        enabled = wait ? BLOCKED : ONE_STEP;
+        if (wait) enablers = this.footprints.enablers(state, thread, wait);
+      } else {
         const decision = instr ? this.decide(state, thread, t, instr, -1) : { next: t.pc };
-        enabled = 'choices' in decision ? Array.from({ length: decision.choices }, (_, i) => i) : [-1];
+        enabled = 'choices' in decision ? Array.from({ length: decision.choices }, (_, i) => i) : ONE_STEP;
       }
-      result.push({ thread, enabled, localChoice: !info.shared[t.pc], next: info.footprint[t.pc] ?? [], future: info.future[t.pc] ?? [] });
+      const next = this.footprints.next(state, info, instr, t.pc, frozen);
+      // A local choice commutes with everything, unless its run may abandon the execution.
+      const options: ThreadOptions = { thread, enabled, localChoice: !info.shared[t.pc] && next !== 'any', next, future: this.footprints.future(info, t.pc, frozen) };
+      if (enablers) options.enablers = enablers;
+      result.push(options);
     });
     return result;
   }
 
   apply(state: SimState, transition: Transition, record = false): { state: SimState; effects: Effects } {
     const draft = new Draft(state);
-    const effects = newEffects();
+    const effects = newEffects(record);
     const { thread, choice } = transition;
     const t = draft.read(thread);
     if (t.status !== 'running') throw new Error(`CPU ${thread} has finished`);
     const instr = this.instr(thread, t.pc);
+    // A shared step's local run may stop at a choice: the transition ends there.
+    let stopped = false;
     if (instr?.kind === 'op') this.runOp(draft, thread, instr, effects, record);
-    else if (!this.runLocal(draft, thread, choice, effects, record, true)) return { state: draft.finish(), effects };
-    if (!effects.cut) this.runLocal(draft, thread, -1, effects, record);
-    markViolations(draft, this.scenario.idioms);
+    else stopped = !this.runLocal(draft, thread, choice, effects, record, true);
+    if (!stopped && !effects.cut) this.runLocal(draft, thread, -1, effects, record);
+    // The exclusion can only break when the monitor or a read side changed (it was marked before, if it held).
+    if (draft.monitorMayChange) markViolations(draft, this.scenario.idioms);
     return { state: draft.finish(), effects };
   }
 
@@ -165,8 +206,8 @@ export class Machine implements World {
     t.phase = 0;
     if (!instr.synthetic) {
       const value = result.value ?? null;
-      if (instr.assignTo) t.locals[instr.assignTo] = value;
-      if (this.spec(thread).info.resultsRead.has(call.callee)) t.locals[`()${call.callee}`] = value;
+      if (instr.assignTo) draft.locals(thread)[instr.assignTo] = value;
+      if (this.spec(thread).info.resultsRead.has(call.callee)) draft.locals(thread)[`()${call.callee}`] = value;
     }
     t.pc++;
   }
@@ -177,8 +218,9 @@ export class Machine implements World {
     const why: string[] = [];
     if (t.irqOff) why.push('IRQs are off');
     if (t.preempt > 0) why.push('preemption is off (a spin lock is held or preempt_disable())');
-    for (const [id, o] of Object.entries(draft.view().objects)) {
-      if (o.kind === 'domain' && (o.depth[thread] ?? 0) > 0 && !this.scenario.objects.get(id)?.family.startsWith('srcu')) why.push(`inside an ${id} read-side section`);
+    for (const id of this.rcuDomains) {
+      const o = draft.readObject(id);
+      if (o?.kind === 'domain' && (o.depth[thread] ?? 0) > 0) why.push(`inside an ${id} read-side section`);
     }
     if (why.length > 0) effects.problems.push({ property: 'sleep-in-atomic', thread, pc: t.pc, message: `${instr.op.primitive}() may sleep, but ${why.join(' and ')}` });
   }
@@ -190,9 +232,15 @@ export class Machine implements World {
    */
   private runLocal(draft: Draft, thread: number, choice: number, effects: Effects, record: boolean, first = false): boolean {
     const info = this.spec(thread).info;
+    const skip = record ? undefined : trivialSkips(info);
     for (let steps = 0; steps < MAX_LOCAL_STEPS; steps++) {
       const t = draft.read(thread);
       if (t.status !== 'running') return true;
+      // Calls, labels and returns that change nothing are passed in one go (a witness shows them one by one).
+      if (skip && skip[t.pc] !== t.pc && !(first && steps === 0)) {
+        draft.thread(thread).pc = skip[t.pc]!;
+        continue;
+      }
       const instr = info.program.instrs[t.pc];
       if (!instr) return true;
       const shared = info.shared[t.pc] ?? false;
@@ -210,6 +258,11 @@ export class Machine implements World {
   private exec(draft: Draft, thread: number, instr: Instr, choice: number, effects: Effects, record: boolean): boolean {
     const info = this.spec(thread).info;
     const pc = draft.read(thread).pc;
+    // A call or a label only moves on (a witness shows it: then it takes the full path below).
+    if ((instr.kind === 'enter' || instr.kind === 'mark') && !record) {
+      draft.thread(thread).pc = pc + 1;
+      return true;
+    }
     if (instr.kind === 'op') {
       this.runOp(draft, thread, instr, effects, record);
       return true;
@@ -230,8 +283,8 @@ export class Machine implements World {
     switch (instr.kind) {
       case 'assign': {
         const value = evaluate(instr.value, env());
-        t.locals[instr.target] = value;
-        note = /[(?]/.test(instr.text ?? '') ? `${instr.target} = ${renderValue(value)}` : undefined;
+        draft.locals(thread)[instr.target] = value;
+        note = record && /[(?]/.test(instr.text ?? '') ? `${instr.target} = ${renderValue(value)}` : undefined;
         break;
       }
       case 'access': {
@@ -247,28 +300,29 @@ export class Machine implements World {
       }
       case 'exit': {
         const value = t.locals['%ret'] ?? null;
-        delete t.locals['%ret'];
-        if (instr.assignTo) t.locals[instr.assignTo] = value;
-        if (info.resultsRead.has(instr.callee)) t.locals[`()${instr.callee}`] = value;
+        const locals = () => draft.locals(thread);
+        if ('%ret' in t.locals) delete locals()['%ret'];
+        if (instr.assignTo) locals()[instr.assignTo] = value;
+        if (info.resultsRead.has(instr.callee)) locals()[`()${instr.callee}`] = value;
         break;
       }
       case 'return': {
         const value = instr.value ? evaluate(instr.value, env()) : null;
         if (this.instr(thread, instr.target)?.kind === 'end') t.ret = value;
-        else t.locals['%ret'] = value;
+        else draft.locals(thread)['%ret'] = value;
         break;
       }
       case 'loopEnter':
-        t.locals[`#loop${instr.loop}`] = 0;
+        draft.locals(thread)[`#loop${instr.loop}`] = 0;
         break;
       case 'loopTest':
-        if ('next' in decision && decision.next === pc + 1) t.locals[`#loop${instr.loop}`] = (t.locals[`#loop${instr.loop}`] as number ?? 0) + 1;
+        if ('next' in decision && decision.next === pc + 1) draft.locals(thread)[`#loop${instr.loop}`] = (t.locals[`#loop${instr.loop}`] as number ?? 0) + 1;
         break;
       case 'jump':
-        if (instr.counter) t.locals[instr.counter] = (t.locals[instr.counter] as number ?? 0) + 1;
+        if (instr.counter) draft.locals(thread)[instr.counter] = (t.locals[instr.counter] as number ?? 0) + 1;
         break;
       case 'branch':
-        if (choice >= 0 && instr.tests.some((test) => test.kind === 'param')) t.locals[`?${instr.condText}`] = choice === 0 ? 1 : 0;
+        if (choice >= 0 && instr.tests.some((test) => test.kind === 'param')) draft.locals(thread)[`?${instr.condText}`] = choice === 0 ? 1 : 0;
         note = branchNote(decision, pc, choice);
         break;
       default:
@@ -347,8 +401,14 @@ export class Machine implements World {
   }
 }
 
-function newEffects(): Effects {
-  return { unrolled: [], problems: [], lines: [], touched: new Set() };
+/** Stands in for `touched` when nothing is recorded: only witnesses (record = true) read it. */
+class Unrecorded extends Set<string> {
+  override add(): this { return this; }
+}
+const UNRECORDED = new Unrecorded();
+
+function newEffects(record = true): Effects {
+  return { unrolled: [], problems: [], lines: [], touched: record ? new Set() : UNRECORDED };
 }
 
 function line(instr: Instr, text: string, kind: TraceLine['kind'], note: string | undefined): TraceLine {
