@@ -20,7 +20,7 @@ const USAGE = `usage: racelens COMMAND PATH... [options]
   check PATH... [--json | --sarif] [--timeline] [--entry NAME]...
         findings, compiler-style (file:line:col: severity: message [RL00x]);
         exit status 1 when there are errors
-  simulate PATH... [--entry NAME[xN]]... [--param NAME=VALUE]... [--json] [--timeline]
+  simulate PATH... [--entry NAME[xN]]... [--param NAME=VALUE]... [--json] [--timeline] [--promela]
         every interleaving of the entry points (default: those sharing objects):
         deadlocks, violations and assertions with CPU-table witnesses, outcomes,
         and each typed timeline replayed; exit status 1 on a deadlock or violation
@@ -35,7 +35,7 @@ export interface Args {
   params: string[];
 }
 
-const FLAGS = new Set(['--json', '--sarif', '--timeline']);
+const FLAGS = new Set(['--json', '--sarif', '--timeline', '--promela']);
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { command: argv[0] ?? '', paths: [], flags: new Set(), entries: [], params: [] };

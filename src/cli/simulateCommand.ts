@@ -3,6 +3,7 @@
 // the inputs. Exit status 1 when a deadlock or a violation is found.
 
 import { CallGraph } from '../model/callGraph';
+import { exportPromela } from '../sim/promela/export';
 import { buildScenario, checkAssertions, labelTable, replayTimeline, simulate, type EntrySpec } from '../sim';
 import { sharedEntries } from '../sim/sharedEntries';
 import { foundProblems, renderSimulateJson, renderSimulateText, type SimulateReport } from '../report/simulateReport';
@@ -37,6 +38,11 @@ export function runSimulate(args: Args, { models, entries: wanted, aliases }: Lo
   if (entries.length === 0) throw new UsageError('no entry points to simulate: the inputs define no functions (name some with --entry)');
   const params = paramsOf(args.params);
   const scenario = buildScenario(graph, entries, { aliases });
+  if (args.flags.has('--promela')) {
+    // The same scenario for Spin: `spin -a model.pml && gcc -O2 -o pan pan.c && ./pan`.
+    process.stdout.write(exportPromela(scenario, { params, bounds: BOUNDS }));
+    return 0;
+  }
   const run = { params, bounds: BOUNDS, budgetMs: BUDGET_MS };
   const result = simulate(scenario, run);
   const labels = labelTable(graph);

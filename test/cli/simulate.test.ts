@@ -94,3 +94,12 @@ test('usage errors: a --param without a value, an entry nobody defines', () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /entry point nope is not defined in the inputs/);
 });
+
+test('--promela prints the scenario as a Promela model for Spin, one proctype per CPU', () => {
+  const run = spawnSync(process.execPath, ['dist/cli.js', 'simulate', fixturePath('seeds', '000_ae3e64e89a0db923.txt'),
+    '--entry', 'reload_store', '--entry', 'kvm_vm_ioctl', '--param', 'data=0', '--promela'], { encoding: 'utf8' });
+  assert.equal(run.status, 0);
+  assert.match(run.stdout, /^\/\* RaceLens scenario: CPU 0 reload_store, CPU 1 kvm_vm_ioctl$/m);
+  assert.equal(run.stdout.match(/^active proctype /gm)?.length, 2);
+  assert.match(run.stdout, /assert\(never_exclusion_broken_fw_srcu_cpu1_cpu0/);
+});
