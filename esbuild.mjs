@@ -67,6 +67,13 @@ if (args.has('--tests')) {
   // a run-time dependency: it loads its own files by path.
   rmSync('out/e2e', { recursive: true, force: true });
   await esbuild.build({ ...common, entryPoints: filesUnder('test/e2e', '.test.ts'), outdir: 'out/e2e', outbase: 'test/e2e', external: ['playwright-core'] });
+} else if (args.has('--editor-bench')) {
+  // The editor benchmark (bench/editor.mjs): its extension-host half, loaded as extensionTestsPath,
+  // and the C generator the script itself calls.
+  rmSync('out/bench/editor', { recursive: true, force: true });
+  await esbuild.build({ ...common, entryPoints: ['bench/editorHost.ts'], outfile: 'out/bench/editor/host.js', external: ['vscode'] });
+  writeFileSync('out/bench/editor/index.js', "process.setSourceMapsEnabled(true);\nmodule.exports = require('./host.js');\n");
+  await esbuild.build({ ...common, entryPoints: ['bench/generate.ts'], outfile: 'out/bench/editor/generate.js' });
 } else if (args.has('--bench')) {
   await esbuild.build({ ...common, entryPoints: ['bench/bench.ts', 'src/cli/readWorker.ts'], outdir: 'out/bench', entryNames: '[name]' });
   copyWasm('out');

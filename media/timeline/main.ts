@@ -12,10 +12,21 @@ let state: PanelState | undefined;
 let rendered: Rendered | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
+/**
+ * Hands the state to VS Code, which gives it back after a reload. The page
+ * marks the row it kept (`data-saved-row`), so whoever reloads the window
+ * (the e2e test) can wait until the selection is kept.
+ */
+function persist(): void {
+  if (!state) return;
+  vscode.setState(state);
+  app.dataset.savedRow = String(state.selected);
+}
+
 /** setState copies the whole view: once per pause, not once per key press. */
 function save(): void {
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => state && vscode.setState(state), 150);
+  saveTimer = setTimeout(persist, 150);
 }
 
 function show(next: PanelState): void {
@@ -26,14 +37,14 @@ function show(next: PanelState): void {
     empty.textContent = `${state.view.title}: no step to show.`;
     app.replaceChildren(empty);
     rendered = undefined;
-    vscode.setState(state);
+    persist();
     return;
   }
   const started = performance.now();
   rendered = render(app, state.view);
   wire(rendered);
   select(state.view, rendered, -1, state.selected);
-  vscode.setState(state);
+  persist();
   // After layout: the time until the table can be seen, not just built.
   const { id, rows } = state.view;
   requestAnimationFrame(() => vscode.postMessage({ type: 'rendered', id, rows: rows.length, ms: performance.now() - started }));
@@ -93,6 +104,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       if (rendered) rendered.busy.textContent = message.text ?? '';
       break;
   }
+});
+
+// The panel resized (a group maximized, a sash moved): keep the selected step in view.
+window.addEventListener('resize', () => {
+  if (state && rendered) rendered.rows[state.selected]?.scrollIntoView({ block: 'nearest' });
 });
 
 // After a reload the saved state draws at once; the host then sends the latest.

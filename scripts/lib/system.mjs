@@ -18,6 +18,8 @@ export const SERVER_PACKAGES = {
 export const BROWSER_PACKAGES = {
   // Playwright drives Debian's Chromium (Playwright's own browser download is not reachable).
   chromium: 'headless browser for the editor tests',
+  // Seed 000's notes carry Chinese comments: without a CJK font the screenshots show boxes.
+  'fonts-wqy-microhei': 'CJK glyphs in the screenshots',
 };
 
 /** Packages only the full test suite needs (installed by .ci/run through setup-editor.mjs --ci). */

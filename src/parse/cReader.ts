@@ -2,7 +2,7 @@
 // its calls and sync operations in order, ops tables, notifier blocks and the
 // synchronization objects a file declares.
 
-import { CParser, MAX_PARSE_BYTES, type Node, type Tree } from './treeSitter';
+import { CParser, MAX_PARSE_BYTES, TreeSlot, type Node, type Tree } from './treeSitter';
 import { StatementReader, type LocMapper } from './cStatements';
 import { objectRef, type Aliases } from '../model/objects';
 import { DEFINING_MACROS, type PrimitiveTable } from '../model/primitives';
@@ -16,6 +16,28 @@ export interface CReadOptions {
   origin?: Origin;
   /** Translates a position in `text` to the file the user has open (patches, mails). */
   mapLoc?: LocMapper;
+  /** What the last read of this file left for the next (a file being edited); not with `mapLoc`. */
+  reuse?: CReuse;
+}
+
+/**
+ * Kept between reads of one C file while it is edited: its last tree (the
+ * next parse is incremental) and its function summaries by text and place.
+ * A function whose definition reads the same, at the same line and column,
+ * with the same file-scope names, gets the very summary it had before: no
+ * work to build it, and the checks' caches, keyed by summary, still hold.
+ * The holder calls dispose() to free the tree, and drops the whole thing
+ * when primitives or aliases change (summaries depend on them).
+ */
+export class CReuse {
+  readonly tree = new TreeSlot();
+  functions = new Map<string, FunctionSummary>();
+  globals = '';
+
+  dispose(): void {
+    this.tree.dispose();
+    this.functions.clear();
+  }
 }
 
 /** C types whose variables are synchronization objects worth declaring to the model. */
@@ -28,11 +50,12 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
     model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: problem });
     return model;
   }
+  const reuse = options.mapLoc ? undefined : options.reuse;
   const parsed = parser.withTree(text, (tree) => {
     const globals = readDeclarations(parser, tree, file, options, model);
-    readFunctions(parser, tree, file, options, model, globals);
+    readFunctions(parser, tree, file, options, model, globals, reuse);
     return true;
-  });
+  }, reuse?.tree);
   if (!parsed) model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: 'tree-sitter gave up parsing this file within its time budget' });
   return model;
 }
@@ -107,14 +130,24 @@ function typeName(text: string): string {
   return text.replace(/^struct\s+/, '').trim();
 }
 
-function readFunctions(parser: CParser, tree: Tree, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>): void {
+function readFunctions(parser: CParser, tree: Tree, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
   const loc = locator(file, options.mapLoc);
+  const globalNames = reuse ? [...globals].sort().join(' ') : '';
+  const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
+  const kept = new Map<string, FunctionSummary>();
   // Definitions sit at file scope, or inside a few levels of #if.
   for (const match of parser.queries.functions.matches(tree.rootNode, { maxStartDepth: 6 })) {
     const declarator = match.captures.find((c) => c.name === 'declarator')?.node;
     const body = match.captures.find((c) => c.name === 'body')?.node;
     const definition = match.captures.find((c) => c.name === 'function')?.node;
     if (!declarator || !body || !definition) continue;
+    const key = reuse ? `${definition.startPosition.row}:${definition.startPosition.column}:${definition.text}` : undefined;
+    const same = key === undefined ? undefined : previous?.get(key);
+    if (same) {
+      model.functions.push(same);
+      kept.set(key!, same);
+      continue;
+    }
     const fnDeclarator = findFunctionDeclarator(declarator);
     const nameNode = fnDeclarator?.childForFieldName('declarator');
     if (!fnDeclarator || !nameNode || nameNode.type !== 'identifier') continue;
@@ -143,6 +176,11 @@ function readFunctions(parser: CParser, tree: Tree, file: string, options: CRead
       locals: Object.fromEntries(locals),
     };
     model.functions.push(summary);
+    if (key !== undefined) kept.set(key, summary);
+  }
+  if (reuse) {
+    reuse.functions = kept;
+    reuse.globals = globalNames;
   }
 }
 

@@ -4,7 +4,7 @@
 
 import { extname } from 'node:path';
 import type { CParser } from './treeSitter';
-import { inputProblem, readC } from './cReader';
+import { inputProblem, readC, type CReuse } from './cReader';
 import { findFences } from './markdown';
 import { readNotes } from './notes';
 import { findTimelines } from './timeline';
@@ -17,6 +17,8 @@ import { emptyFileModel, type FileModel, type Stmt, type Timeline } from '../mod
 export interface ReadOptions {
   table: PrimitiveTable;
   aliases?: Aliases;
+  /** For a `.c` or `.h` file being edited: what its last read left for this one (cReader.ts). */
+  reuse?: CReuse;
 }
 
 /** Extensions RaceLens reads; everything else in a folder is skipped. */
@@ -45,9 +47,9 @@ export function readSource(parser: CParser, file: string, text: string, options:
   }
 }
 
-function route(parser: CParser, file: string, text: string, options: ReadOptions): FileModel {
+function route(parser: CParser, file: string, text: string, { reuse, ...options }: ReadOptions): FileModel {
   const ext = extname(file).toLowerCase();
-  if (ext === '.c' || ext === '.h') return readC(parser, text, file, options);
+  if (ext === '.c' || ext === '.h') return readC(parser, text, file, reuse ? { ...options, reuse } : options);
   if (ext === '.rlnotes') return readNotesRegion(parser, file, text.split(/\r?\n/), 0, options, emptyFileModel(file));
   if (ext === '.patch' || ext === '.diff' || ext === '.mbox' || ext === '.eml') return modelPatch(parser, text, file, options);
   if (ext === '.rst') return readDoc(file, text, emptyFileModel(file));

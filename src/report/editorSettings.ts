@@ -7,6 +7,14 @@
 import { parseConfig, type ConfigProblem } from '../model/config';
 import { FINDING_TITLES, type FindingCode } from '../check/finding';
 
+/**
+ * Quiet time after a keystroke before the document is read again. Short: an
+ * edited C file is read incrementally and its unchanged functions reused, so
+ * the re-check costs tens of milliseconds on the analysis worker, and a
+ * keystroke shows in the diagnostics within the editor's 250 ms budget.
+ */
+export const DEFAULT_DEBOUNCE_MS = 100;
+
 export type DiagnosticLevel = 'error' | 'warning' | 'information' | 'hint';
 
 export interface SimulationSettings {
@@ -126,7 +134,7 @@ export function validateSettings(raw: unknown): { settings: EditorSettings; prob
     config, simulation, severity, disabled,
     lockingDocs: read.strings('lockingDocs', 'paths to locking.rst files'),
     index: { enabled: read.boolean('index.enabled', true), maxFiles: read.integer('index.maxFiles', 5000, 1, 200_000) },
-    debounceMs: read.integer('debounceMs', 300, 0, 10_000),
+    debounceMs: read.integer('debounceMs', DEFAULT_DEBOUNCE_MS, 0, 10_000),
   };
   return { settings, problems: read.problems };
 }

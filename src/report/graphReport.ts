@@ -16,7 +16,10 @@ export function entrySequences(graph: CallGraph, entries: readonly FunctionSumma
   return entries.map((fn) => ({ entry: fn.name, loc: fn.loc, steps: inlineEntry(graph, fn) }));
 }
 
-const where = (loc: SourceLoc) => `${loc.file}:${loc.line + 1}:${loc.col + 1}`;
+/** How a file is named in the text: the command line prints its own paths, the editor workspace-relative ones. */
+export type FileName = (file: string) => string;
+
+const where = (loc: SourceLoc, name: FileName) => `${name(loc.file)}:${loc.line + 1}:${loc.col + 1}`;
 
 /** Does this subtree hold a sync op or a shared access worth printing? */
 function interesting(step: Step): boolean {
@@ -27,43 +30,43 @@ function interesting(step: Step): boolean {
   return false;
 }
 
-function renderSteps(steps: readonly Step[], indent: string, out: string[]): void {
+function renderSteps(steps: readonly Step[], indent: string, out: string[], name: FileName): void {
   for (const step of steps) {
     if (!interesting(step)) continue;
     switch (step.kind) {
       case 'call':
         if (step.call.op) {
-          out.push(`${indent}${step.call.callee}(${step.call.args.join(', ')})  ${renderOp(step.call.op)}  ${where(step.call.loc)}`);
+          out.push(`${indent}${step.call.callee}(${step.call.args.join(', ')})  ${renderOp(step.call.op)}  ${where(step.call.loc, name)}`);
         } else if (step.cut) {
-          out.push(`${indent}${step.call.callee}: not inlined (${step.cut === 'recursion' ? 'recursion cut' : 'depth bound reached'})  ${where(step.call.loc)}`);
+          out.push(`${indent}${step.call.callee}: not inlined (${step.cut === 'recursion' ? 'recursion cut' : 'depth bound reached'})  ${where(step.call.loc, name)}`);
         } else {
           const via = step.target && step.target.via !== 'direct' && step.target.via !== 'notes-body' ? ` via ${step.target.via}` : '';
           out.push(`${indent}${step.target?.name ?? step.call.callee}()${via}`);
-          renderSteps(step.body, indent + '  ', out);
+          renderSteps(step.body, indent + '  ', out, name);
         }
         break;
       case 'stmt':
-        if (step.stmt.kind === 'access') out.push(`${indent}${step.stmt.text}  ${step.stmt.access} ${step.stmt.object.id}  ${where(step.stmt.loc)}`);
+        if (step.stmt.kind === 'access') out.push(`${indent}${step.stmt.text}  ${step.stmt.access} ${step.stmt.object.id}  ${where(step.stmt.loc, name)}`);
         break;
       case 'branch':
         out.push(`${indent}if (${step.stmt.cond})`);
-        renderSteps(step.then, indent + '  ', out);
+        renderSteps(step.then, indent + '  ', out, name);
         if (step.else.some(interesting)) {
           out.push(`${indent}else`);
-          renderSteps(step.else, indent + '  ', out);
+          renderSteps(step.else, indent + '  ', out, name);
         }
         break;
       case 'switch':
         for (const c of step.cases) {
           if (!c.body.some(interesting)) continue;
           out.push(`${indent}case ${c.labels.join(', ')} of (${step.stmt.on})`);
-          renderSteps(c.body, indent + '  ', out);
+          renderSteps(c.body, indent + '  ', out, name);
         }
         break;
       case 'loop':
         out.push(`${indent}loop (${step.stmt.macro ? step.stmt.cond : step.stmt.cond})`);
-        renderSteps(step.head, indent + '  ', out);
-        renderSteps(step.body, indent + '  ', out);
+        renderSteps(step.head, indent + '  ', out, name);
+        renderSteps(step.body, indent + '  ', out, name);
         break;
     }
   }
@@ -96,7 +99,7 @@ export function objectUses(sequences: readonly EntrySequence[]): Map<string, Obj
   return new Map([...uses].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export function renderGraphText(graph: CallGraph, sequences: readonly EntrySequence[], problems: readonly InputProblem[]): string {
+export function renderGraphText(graph: CallGraph, sequences: readonly EntrySequence[], problems: readonly InputProblem[], name: FileName = (file) => file): string {
   const out: string[] = ['Call graph'];
   const byCaller = new Map<string, string[]>();
   for (const edge of graph.edges) {
@@ -107,8 +110,8 @@ export function renderGraphText(graph: CallGraph, sequences: readonly EntrySeque
   }
   for (const [caller, callees] of [...byCaller].sort(([a], [b]) => a.localeCompare(b))) out.push(`  ${caller} -> ${callees.join(', ')}`);
   for (const seq of sequences) {
-    out.push('', `Entry ${seq.entry}  ${where(seq.loc)}`);
-    renderSteps(seq.steps, '  ', out);
+    out.push('', `Entry ${seq.entry}  ${where(seq.loc, name)}`);
+    renderSteps(seq.steps, '  ', out, name);
   }
   out.push('', 'Objects');
   for (const [object, uses] of objectUses(sequences)) {
@@ -118,7 +121,7 @@ export function renderGraphText(graph: CallGraph, sequences: readonly EntrySeque
   }
   if (problems.length > 0) {
     out.push('', 'Input problems');
-    for (const p of problems) out.push(`  ${where(p.loc)}: ${p.severity}: ${p.message}`);
+    for (const p of problems) out.push(`  ${where(p.loc, name)}: ${p.severity}: ${p.message}`);
   }
   return out.join('\n') + '\n';
 }

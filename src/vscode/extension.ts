@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { EngineClient } from './analysis/client';
-import { FileKeys, READ_LANGUAGES } from './locations';
+import { FileKeys } from './locations';
 import { TimelinePanel } from './panel/timelinePanel';
 import type { Services } from './services';
 import { Settings } from './settings';
@@ -39,7 +39,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const pages = VirtualDocuments.register(context);
     const services: Services = { context, analysis, settings, keys, timelines: new TimelineStore(analysis), panel, output };
     context.subscriptions.push(settings, analysis);
-    await vscode.commands.executeCommand('setContext', 'racelens.languages', READ_LANGUAGES);
 
     diagnostics.register(services);       // findings, input problems, broken assertions
     statusBar.register(services);         // indexing / N findings / error; the findings list

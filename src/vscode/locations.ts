@@ -8,13 +8,10 @@ import * as vscode from 'vscode';
 import { extname, isAbsolute } from 'node:path';
 import type { SourceLoc } from '../model/types';
 import { SOURCE_EXTENSIONS } from '../parse/workspace';
+import { LANGUAGE_EXTENSIONS, READ_LANGUAGES } from './languages';
 
-/** Languages whose documents RaceLens reads, and the extension each implies. */
-const LANGUAGE_EXTENSIONS: Readonly<Record<string, string>> = {
-  c: '.c', 'racelens-notes': '.rlnotes', markdown: '.md', diff: '.patch', plaintext: '.txt', restructuredtext: '.rst',
-};
+export { READ_LANGUAGES };
 
-export const READ_LANGUAGES = Object.keys(LANGUAGE_EXTENSIONS);
 
 /** Documents RaceLens reads, for hovers and lenses: by language, and by the extensions other languages claim. */
 export const READ_SELECTOR: vscode.DocumentSelector = [

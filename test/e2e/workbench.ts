@@ -36,6 +36,13 @@ function plain(text: string): string {
   return text.replace(/\u00a0/g, ' ');
 }
 
+/** The little of the DOM the page functions here use (the tests type-check without the DOM library). */
+interface PageNode {
+  parentElement: PageNode | null;
+  getAnimations(): { playState: string }[];
+}
+declare function getComputedStyle(node: PageNode): { opacity: string };
+
 /** How long one UI step may take (the first extension activation is the slowest). */
 const STEP_TIMEOUT = 30_000;
 
@@ -60,9 +67,40 @@ export class Workbench {
     await this.browser.close();
   }
 
+  /**
+   * Developer: Reload Window, as a user would run it, and waits until the
+   * reloaded workbench is laid out again (its editors restored).
+   */
+  async reloadWindow(): Promise<void> {
+    const loaded = this.page.waitForEvent('load');
+    await this.runCommand('Developer: Reload Window');
+    await loaded;
+    await this.page.locator('.monaco-workbench').waitFor();
+    await this.page.locator('.part.statusbar').waitFor();
+  }
+
   /** The text box of Quick Open and the command palette. */
   get quickInput(): Locator {
     return this.page.locator('.quick-input-widget input.input');
+  }
+
+  /**
+   * A quick pick or input box a command opened, once its title contains
+   * `title`: its title, and its items' labels (checked ones marked), for
+   * the test to read before it answers by keyboard.
+   */
+  async quickPick(title: string | RegExp): Promise<{ title: string; items: { label: string; checked: boolean }[] }> {
+    const heading = this.page.locator('.quick-input-widget .quick-input-title');
+    let shown = '';
+    await this.until(`a quick input titled ${title}`, async () => {
+      shown = (await heading.isVisible()) ? plain(await heading.innerText()) : '';
+      return typeof title === 'string' ? shown.includes(title) : title.test(shown);
+    });
+    const items = await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) => rows.map((row) => ({
+      label: row.querySelector('.label-name')?.textContent ?? row.getAttribute('aria-label') ?? '',
+      checked: row.getAttribute('aria-checked') === 'true',
+    })));
+    return { title: shown, items: items.map((item) => ({ ...item, label: plain(item.label) })) };
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its tab to be active. */
@@ -85,16 +123,19 @@ export class Workbench {
    * The palette lists the commands whose `when` holds at the moment it opens
    * and does not update while open; a command that appears only once its
    * extension has activated is therefore looked for again, as a user would:
-   * close the palette, open it again.
+   * close the palette, open it again. So is a palette that did not open
+   * (the key pressed while focus moved, e.g. into a webview).
    */
   async runCommand(title: string, timeout = STEP_TIMEOUT): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     const deadline = Date.now() + timeout;
     for (;;) {
       await this.page.keyboard.press('Control+Shift+P');
-      await this.quickInput.waitFor();
-      await this.quickInput.fill(`>${title}`);
       try {
+        // The palette opens with its prefix, `>`, typed.
+        await this.until('the command palette to open', async () =>
+          (await this.quickInput.isVisible()) && (await this.quickInput.inputValue()) === '>', 2_000);
+        await this.quickInput.fill(`>${title}`, { timeout: 2_000 });
         await row.waitFor({ timeout: 2_000 });
         break;
       } catch (error) {
@@ -201,6 +242,13 @@ export class Workbench {
       if (!text.trim() || /^\s*Loading\.\.\.\s*$/.test(text)) return false;
       return expected === undefined || (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
     });
+    // The hover fades in; a screenshot taken now would show it half transparent.
+    await this.until('the hover to finish fading in', () => hover.evaluate((element) => {
+      for (let node: PageNode | null = element; node; node = node.parentElement) {
+        if (node.getAnimations().some((a) => a.playState === 'running') || getComputedStyle(node).opacity !== '1') return false;
+      }
+      return true;
+    }));
     return text;
   }
 

@@ -10,7 +10,7 @@ test('no settings: the defaults, and no problem', () => {
   assert.deepEqual(settings.severity, {});
   assert.deepEqual(settings.disabled, []);
   assert.deepEqual(settings.index, { enabled: true, maxFiles: 5000 });
-  assert.equal(settings.debounceMs, 300);
+  assert.equal(settings.debounceMs, 100);
 });
 
 test('good settings are taken as given', () => {
@@ -52,7 +52,7 @@ test('each wrong value is reported with its setting path and what is wrong; the 
   assert.match(problems.find((p) => p.path === 'racelens.simulation.loopUnroll')!.message, /from 1 to 16, got 0; using 2/);
   assert.deepEqual(settings.severity, { RL002: 'hint' }, 'the good entry next to bad ones applies');
   assert.equal(settings.simulation.loopUnroll, 2);
-  assert.equal(settings.debounceMs, 300);
+  assert.equal(settings.debounceMs, 100);
   assert.deepEqual(settings.config.entries, []);
 });
 

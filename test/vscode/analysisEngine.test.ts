@@ -2,7 +2,7 @@
 // thread in the extension, and is plain Node code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AnalysisEngine } from '../../src/vscode/analysis/engine';
 import { EngineClient } from '../../src/vscode/analysis/client';
@@ -54,6 +54,28 @@ test('an edit re-reads that file only: a suppression silences its finding, a mal
   assert.deepEqual(out.findings.map((f) => [f.loc.line, f.suppressed?.reason]), [[42, 'the reader re-checks fw->update inside'], [60, undefined]]);
   assert.deepEqual(out.timelines.map((t) => t.id), [`RL001@${SEED}:60:6`], 'no timeline for a suppressed finding');
   assert.match(out.problems[0]!.message, /has no reason, so it is not applied/);
+});
+
+test('an edited C file is read again from its last read: the same findings as a fresh engine, edit after edit', async () => {
+  const file = fixturePath('check/order/abba.c');
+  const original = readFileSync(file, 'utf8');
+  const edited = await engine();
+  const versions = [
+    original,
+    original.replace('mutex_lock(&kvm->lock);', 'mutex_lockx(&kvm->lock);'),
+    `\n${original}`,
+    original.replace(/\}\s*$/, '}\n\nstatic void half_typed(struct kvm *kvm)\n{\n\tmutex_lock(&kvm->lock'),
+    original,
+  ];
+  for (const text of versions) {
+    edited.read({ inputs: [{ file, text }] });
+    const fresh = await engine();
+    fresh.read({ inputs: [{ file, text }] });
+    assert.deepEqual(edited.check({ simulation }).findings, fresh.check({ simulation }).findings);
+  }
+  // Closed: read from disk again, afresh.
+  edited.read({ inputs: [{ file, path: file }] });
+  assert.equal(edited.check({ simulation }).findings.length, 1);
 });
 
 test('the notes\' assertions: a broken one with its witness as a timeline, a `never` that holds with the orderings why', async () => {
@@ -129,6 +151,16 @@ test('Verify Timeline: seed 000\'s table is feasible; its witness comes back as 
   assert.equal(impossible.row?.loc.line, 101);
 });
 
+test('Show Model names files relative to the workspace folder that holds them', async () => {
+  const e = await engine();
+  e.read({ inputs: [{ file: SEED, path: SEED }] });
+  const text = e.model({ file: SEED, folders: [resolve('test'), resolve('.')] })!;
+  assert.match(text, /^Entry kvm_vm_ioctl {2}examples\/seed000-race\.rlnotes:41:1$/m);
+  assert.ok(!text.includes(resolve('.')), 'no absolute path');
+  // Outside every folder (or with none), the path is kept as it is.
+  assert.match(e.model({ file: SEED, folders: [resolve('test')] })!, new RegExp(`^Entry kvm_vm_ioctl  ${SEED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:41:1$`, 'm'));
+});
+
 test('the worker thread (dist/analysisWorker.js, built by npm run build) answers the same, in order', async () => {
   const client = EngineClient.start(resolve('dist'));
   try {
@@ -139,6 +171,12 @@ test('the worker thread (dist/analysisWorker.js, built by npm run build) answers
     assert.equal(out.findings.length, 2);
     assert.equal(out.timelines.length, 2);
     assert.equal(await client.call('model', { file: 'nothing' }), undefined);
+    if (process.platform === 'linux') {
+      // The analysis thread runs at a lower priority than the rest of the process (a nice value per thread on Linux).
+      const nice = readdirSync('/proc/self/task').map((task) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+      assert.equal(nice.filter((n) => n === 10).length, 1, `nice values of the threads: ${nice.join(' ')}`);
+      assert.ok(nice.includes(0), 'the main thread keeps its priority');
+    }
   } finally {
     client.dispose();
   }

@@ -4,8 +4,10 @@
 // hold). Runs on a worker thread; never imports `vscode`.
 
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { CParser } from '../../parse/treeSitter';
 import { readSource } from '../../parse/workspace';
+import { CReuse } from '../../parse/cReader';
 import { CallGraph } from '../../model/callGraph';
 import { parseConfig, type RaceLensConfig } from '../../model/config';
 import { emptyFileModel, type FileModel, type InputProblem } from '../../model/types';
@@ -30,7 +32,13 @@ interface Entry {
   model: FileModel;
   /** Malformed racelens-ignore comments, found when the file was read. */
   suppressionProblems: InputProblem[];
+  /** A C file the editor is changing: what its last read left for the next (cReader.ts). */
+  reuse?: CReuse;
 }
+
+/** C files whose last tree and summaries are kept for their next read: the ones edited last. */
+const REUSED_FILES = 8;
+const C_FILE = /\.[ch]$/i;
 
 export class AnalysisEngine implements EngineApi {
   private readonly files = new Map<string, Entry>();
@@ -40,6 +48,8 @@ export class AnalysisEngine implements EngineApi {
   /** The joined input of the last check, rebuilt only when a file changed. */
   private joined: { input: CheckInput; version: number } | undefined;
   private version = 0;
+  /** Files holding a CReuse, least recently edited first. */
+  private readonly reusing: string[] = [];
 
   constructor(private readonly parser: CParser) {}
 
@@ -51,8 +61,11 @@ export class AnalysisEngine implements EngineApi {
     this.touch();
     if (key === this.configKey) return;
     this.configKey = key;
-    // Primitives and aliases change what every reader produces: read everything again.
-    for (const entry of this.files.values()) this.load(entry.input);
+    // Primitives and aliases change what every reader produces: read everything again, reusing nothing.
+    for (const entry of this.files.values()) {
+      this.forgetReuse(entry);
+      this.load(entry.input);
+    }
   }
 
   read({ inputs }: { inputs: FileInput[] }): FileFacts[] {
@@ -63,7 +76,11 @@ export class AnalysisEngine implements EngineApi {
   }
 
   remove({ files }: { files: string[] }): void {
-    for (const file of files) this.files.delete(file);
+    for (const file of files) {
+      const entry = this.files.get(file);
+      if (entry) this.forgetReuse(entry);
+      this.files.delete(file);
+    }
     this.touch();
   }
 
@@ -116,11 +133,11 @@ export class AnalysisEngine implements EngineApi {
     return lockGraph(this.input());
   }
 
-  model({ file }: { file: string }): string | undefined {
+  model({ file, folders = [] }: { file: string; folders?: string[] }): string | undefined {
     const entry = this.files.get(file);
     if (!entry) return undefined;
     const graph = new CallGraph([entry.model]);
-    return renderGraphText(graph, entrySequences(graph, graph.roots()), [...entry.model.problems, ...unknownLockLikeCalls(graph)]);
+    return renderGraphText(graph, entrySequences(graph, graph.roots()), [...entry.model.problems, ...unknownLockLikeCalls(graph)], relativeTo(folders));
   }
 
   private touch(): void {
@@ -129,15 +146,41 @@ export class AnalysisEngine implements EngineApi {
 
   private load(input: FileInput): Entry {
     const text = input.text ?? this.readDisk(input);
+    const previous = this.files.get(input.file);
+    // The editor's text of a C file is read reusing its last read; a file from disk is read afresh.
+    const reuse = input.text !== undefined && C_FILE.test(input.file) ? this.reuseFor(input.file, previous) : undefined;
+    if (previous && !reuse) this.forgetReuse(previous);
     const model = typeof text === 'string'
-      ? readSource(this.parser, input.file, text, { table: this.config.table, aliases: this.config.aliases })
+      ? readSource(this.parser, input.file, text, { table: this.config.table, aliases: this.config.aliases, ...(reuse ? { reuse } : {}) })
       : text.model;
     // Keep the editor's text (it may differ from the disk); a file on disk is read again when needed.
     const kept: FileInput = input.text !== undefined ? input : { file: input.file, ...(input.path ? { path: input.path } : {}) };
-    const entry: Entry = { input: kept, model, suppressionProblems: typeof text === 'string' ? readSuppressions(input.file, text).problems : [] };
+    const entry: Entry = { input: kept, model, suppressionProblems: typeof text === 'string' ? readSuppressions(input.file, text).problems : [], ...(reuse ? { reuse } : {}) };
     this.files.set(input.file, entry);
     this.touch();
     return entry;
+  }
+
+  /** The file's CReuse (a new one on its first edit), marked as edited last; the least recently edited beyond REUSED_FILES lets go of theirs. */
+  private reuseFor(file: string, entry: Entry | undefined): CReuse {
+    const at = this.reusing.indexOf(file);
+    if (at >= 0) this.reusing.splice(at, 1);
+    this.reusing.push(file);
+    while (this.reusing.length > REUSED_FILES) {
+      const oldest = this.files.get(this.reusing[0]!);
+      if (oldest) this.forgetReuse(oldest);
+      else this.reusing.shift();
+    }
+    return entry?.reuse ?? new CReuse();
+  }
+
+  /** Frees what a file kept for its next read (its tree lives in tree-sitter's memory). */
+  private forgetReuse(entry: Entry): void {
+    if (!entry.reuse) return;
+    entry.reuse.dispose();
+    delete entry.reuse;
+    const at = this.reusing.indexOf(entry.input.file);
+    if (at >= 0) this.reusing.splice(at, 1);
   }
 
   private readDisk(input: FileInput): string | { model: FileModel } {
@@ -220,6 +263,18 @@ export class AnalysisEngine implements EngineApi {
     }
     return view;
   }
+}
+
+/** Names a file as the editor does: relative to the workspace folder holding it, else as it is. */
+export function relativeTo(folders: readonly string[]): (file: string) => string {
+  return (file) => {
+    if (!isAbsolute(file)) return file;
+    for (const folder of folders) {
+      const inside = relative(folder, file);
+      if (inside && !inside.startsWith('..') && !isAbsolute(inside)) return inside.split(sep).join('/');
+    }
+    return file;
+  };
 }
 
 function factsOf(model: FileModel): FileFacts {

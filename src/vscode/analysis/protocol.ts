@@ -96,8 +96,11 @@ export interface EngineApi {
   params(args: { entries: EntrySpec[] }): string[];
   verifyTimeline(args: { file: string; line: number; params: Params; simulation: SimulationSettings }): VerifyOutput | undefined;
   lockGraph(args: Record<string, never>): LockGraph;
-  /** `racelens graph` for one file, as the Show Model command prints it. */
-  model(args: { file: string }): string | undefined;
+  /**
+   * `racelens graph` for one file, as the Show Model command prints it;
+   * files under one of `folders` (the workspace folders) are named relative to it.
+   */
+  model(args: { file: string; folders?: string[] }): string | undefined;
 }
 
 export type Method = keyof EngineApi;

@@ -4,11 +4,26 @@
 // reads its cancel flag from shared memory, since no message can reach it
 // while it runs. Never imports `vscode`.
 
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CParser } from '../../parse/treeSitter';
 import { AnalysisEngine } from './engine';
 import { dispatch } from './dispatch';
 import type { Reply, Request, WorkerData } from './protocol';
+
+/** The analysis thread's nice value on Linux (0 is normal, 19 the lowest priority). */
+const WORKER_NICE = 10;
+
+// Background work yields the CPU to the editor's own processes and threads (the window, the
+// extension host, the server relaying between them). Only on Linux: there a nice value belongs
+// to the calling thread; elsewhere it would lower the whole extension host.
+if (process.platform === 'linux') {
+  try {
+    setPriority(WORKER_NICE);
+  } catch {
+    // Not allowed here (a container's limits): the worker runs at the host's priority.
+  }
+}
 
 const data = workerData as WorkerData;
 const engine = CParser.load(data.wasmDir).then((parser) => new AnalysisEngine(parser));

@@ -1,6 +1,7 @@
 // Show Model of Current File: what `racelens graph` prints for the active
 // file (its functions, each entry point's inlined sync operations, its input
-// problems), from the engine's model of the editor's text.
+// problems), from the engine's model of the editor's text. Locations are
+// named relative to the workspace folder, as the editor names files.
 
 import * as vscode from 'vscode';
 import { isReadable } from '../locations';
@@ -15,7 +16,8 @@ export function register(s: Services, pages: VirtualDocuments): void {
       return undefined;
     }
     await s.analysis.whenIdle();
-    const text = await s.analysis.client.call('model', { file: s.keys.keyOf(document.uri, document.languageId) });
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const text = await s.analysis.client.call('model', { file: s.keys.keyOf(document.uri, document.languageId), folders });
     if (text === undefined) {
       void vscode.window.showInformationMessage('RaceLens: this file has not been read yet; try again in a moment.');
       return undefined;

@@ -30,7 +30,11 @@ export interface IdleState {
     cpus: string[];
     /** How long the webview took to draw it, once it has. */
     renderMs?: number;
+    /** From the host's show() until the host heard it was drawn (a new panel's page load included). */
+    openMs?: number;
   };
+  /** Files the engine holds a model of. */
+  files: number;
 }
 
 export function register(s: Services): void {
@@ -45,6 +49,7 @@ export function register(s: Services): void {
       problems: snapshot?.output.problems.length ?? 0,
       settingsProblems: s.settings.describeProblems(),
       engine: client.mode === 'worker' ? 'worker' : `in-process (${client.why ?? 'unknown'})`,
+      files: s.analysis.facts.size,
     };
     const shown = s.panel.current;
     if (shown) {
@@ -55,6 +60,8 @@ export function register(s: Services): void {
       if (line !== undefined) idle.panel.selectedLine = line;
       const ms = s.panel.renderMs;
       if (ms !== undefined) idle.panel.renderMs = ms;
+      const openMs = s.panel.openMs;
+      if (openMs !== undefined) idle.panel.openMs = openMs;
     }
     return idle;
   }));

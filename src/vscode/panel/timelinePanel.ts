@@ -1,12 +1,16 @@
 // The timeline panel: one webview showing one witness, one column per CPU
 // and one row per step, with the state of every object at the selected
-// step. The page is static (media/timeline.css, dist/webview/timeline.js
-// under a strict CSP with a per-load nonce); the data arrives by postMessage
-// only (src/report/timelineProtocol.ts) and the webview keeps it with
-// setState, so a reload — or a restart, through the serializer — restores it.
+// step. The page is static: media/timeline.css and dist/webview/timeline.js
+// written into it under a strict CSP with a per-load nonce (the page loads
+// nothing: in the browser each load would go through the webview's service
+// worker and cost a round trip before the first paint); the data arrives
+// by postMessage only (src/report/timelineProtocol.ts) and the webview
+// keeps it with setState, so a reload — or a restart, through the
+// serializer — restores it.
 
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { buildTimelineView, rowAt, type TimelineView } from '../../report/timelineView';
 import { isPanelState, isWebviewMessage, type HostMessage, type PanelState, type WebviewMessage } from '../../report/timelineProtocol';
 import type { TimelineSource } from '../../report/timelineSource';
@@ -17,9 +21,17 @@ export const TIMELINE_VIEW_TYPE = 'racelens.timeline';
 export class TimelinePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private state: PanelState | undefined;
-  /** How long the webview took to draw the timeline on show, by timeline id. */
-  private drawn: { id: string; ms: number } | undefined;
+  /** The timeline last handed to the panel, and when (performance.now()). */
+  private shown: { id: string; at: number } | undefined;
+  /**
+   * The timeline on show once drawn: how long the webview took to draw it,
+   * and how long from show() until the host heard so (a new panel's page
+   * loading included).
+   */
+  private drawn: { id: string; ms: number; openMs: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The page's style and script, read once. */
+  private assets: { css: string; script: string } | undefined;
 
   private constructor(private readonly extensionUri: vscode.Uri, private readonly keys: FileKeys, private readonly output: vscode.OutputChannel) {}
 
@@ -45,7 +57,14 @@ export class TimelinePanel implements vscode.Disposable {
     return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.ms : undefined;
   }
 
+  /** Milliseconds from show() until the timeline on show was drawn, once it has. */
+  get openMs(): number | undefined {
+    return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.openMs : undefined;
+  }
+
   show(source: TimelineSource): TimelineView {
+    this.shown = { id: source.id, at: performance.now() };
+    this.drawn = undefined;
     const view = buildTimelineView(source, (file) => this.keys.display(file));
     this.state = { view, selected: view.breakRow ?? 0 };
     if (this.panel) this.panel.reveal(undefined, true);
@@ -64,16 +83,22 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   private revive(panel: vscode.WebviewPanel, state: unknown): void {
-    if (isPanelState(state)) this.state = state;
+    if (isPanelState(state)) {
+      this.state = state;
+      this.shown = { id: state.view.id, at: performance.now() };
+    }
     this.attach(panel);
   }
 
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [media, script] };
-    panel.webview.html = page(panel.webview, vscode.Uri.joinPath(media, 'timeline.css'), vscode.Uri.joinPath(script, 'timeline.js'));
+    this.assets ??= {
+      css: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline.css').fsPath, 'utf8'),
+      // The source map stays beside the bundle: a page that loads nothing has no use for its link.
+      script: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'timeline.js').fsPath, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
+    };
+    panel.webview.options = { enableScripts: true, localResourceRoots: [] };
+    panel.webview.html = page(this.assets);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidDispose(() => {
@@ -97,10 +122,14 @@ export class TimelinePanel implements vscode.Disposable {
         if (handled.reveal) await reveal(this.keys, row.loc, true);
         return;
       }
-      case 'rendered':
-        this.drawn = { id: handled.id, ms: handled.ms };
-        this.output.appendLine(`timeline panel: ${handled.rows} rows drawn in ${Math.round(handled.ms)} ms`);
+      case 'rendered': {
+        // The first drawing after show() (or a revival) counts: a new page draws twice, the queued message then the answer to `ready`.
+        if (this.drawn?.id === handled.id || this.shown?.id !== handled.id) return;
+        const openMs = performance.now() - this.shown.at;
+        this.drawn = { id: handled.id, ms: handled.ms, openMs };
+        this.output.appendLine(`timeline panel: ${handled.rows} rows drawn in ${Math.round(handled.ms)} ms, shown ${Math.round(openMs)} ms after it was asked for`);
         return;
+      }
       case 'command':
         if (!view) return;
         if (handled.command === 'copy') {
@@ -137,22 +166,27 @@ export class TimelinePanel implements vscode.Disposable {
   }
 }
 
-/** The panel's page: no data, no inline script or style, nothing remote. */
-function page(webview: vscode.Webview, css: vscode.Uri, script: vscode.Uri): string {
+/**
+ * The panel's page: no data, nothing remote or loaded; only the style and
+ * script carrying this load's nonce may apply or run.
+ */
+function page({ css, script }: { css: string; script: string }): string {
+  // The bundle and the style sheet are ours; still, neither may close its element early.
+  if (/<\/(?:script|style)/i.test(css + script)) throw new Error('the timeline page\'s style or script contains a closing tag');
   const nonce = randomBytes(16).toString('base64');
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [`default-src 'none'`, `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${webview.asWebviewUri(css).toString()}">
+  <style nonce="${nonce}">${css}</style>
   <title>RaceLens Timeline</title>
 </head>
 <body>
   <main id="app" aria-live="polite"><p class="empty">Loading the timeline…</p></main>
-  <script nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
+  <script nonce="${nonce}">${script}</script>
 </body>
 </html>`;
 }
