@@ -7,12 +7,14 @@
 // context began and each call on the way as related locations.
 
 import type { CallStmt, SourceLoc, Stmt } from '../model/types';
-import { walkRoots, type Held, type OpEvent } from './contextWalk';
-import { bodiesAlong, calleeOf, callSitesTo, callsIn, insideBranchOn, locKey, opCallsByLocation } from './callSites';
+import { rootWalk, type Held, type OpEvent, type RootWalk } from './contextWalk';
+import { bodiesAlong, calleeOf, callSitesTo, callsIn, insideBranchOn, locKey, opCallAt } from './callSites';
 import { conditionalSuccess, notAcquiredRegion } from './conditionalAcquire';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import type { CheckInput } from './input';
-import { aRole, contextWords, irqContextFunctions, processRoots, registeredHere, walkIrqContexts, type IrqContextFunction } from './irqContext';
+import { aRole, contextWords, handlerKey, irqContextsInWalkOrder, processRoots, registeredHere, type IrqContextFunction } from './irqContext';
+import type { GraphLookups } from './lookupRecord';
+import { RootMemo } from './memo';
 import { mayEnableByName, mayReleaseByName } from './lockEffects';
 import { describeLock, kindOf, takenHere, written } from './lockWords';
 
@@ -33,20 +35,43 @@ interface Cause {
   related: RelatedLocation[];
 }
 
+/** A sleeping op whose state before it is atomic by the walk's account: the only ones worth a closer look. */
+const sleepsInAtomicState = (event: OpEvent): boolean => event.op.sleeps === true &&
+  (event.before.cpu.irqsOff !== undefined || event.before.cpu.preemptOff !== undefined || event.before.held.some((h) => ATOMIC_FAMILIES.has(h.family)));
+/** In an interrupt-context function every sleeping op is. */
+const sleeps = (event: OpEvent): boolean => event.op.sleeps === true;
+
+const perRoot = new RootMemo<RootWalk, Finding[]>();
+
 export function check(input: CheckInput): Finding[] {
-  const handlers = irqContextFunctions(input);
-  const opCalls = opCallsByLocation(input.files);
   const found = new Map<string, Finding>();
-  const consider = (event: OpEvent, handler?: IrqContextFunction): void => {
-    if (!event.op.sleeps || found.has(locKey(event.call.loc))) return;
-    const sites = callSitesTo(input.graph, event.root, event.chain, event.call) ?? [];
-    if (testsContext(input, event, sites)) return;
-    const causes = atomicCauses(new SleepingCallPath(input, event, sites, opCalls), handler);
-    if (causes.length > 0) found.set(locKey(event.call.loc), finding(event, sites, causes));
+  const keep = (findings: readonly Finding[]): void => {
+    for (const f of findings) if (!found.has(locKey(f.loc))) found.set(locKey(f.loc), f);
   };
-  walkRoots(input.graph, processRoots(input, handlers), (event) => consider(event));
-  walkIrqContexts(input.graph, handlers, consider);
+  for (const root of processRoots(input)) {
+    const walk = rootWalk(input.graph, root);
+    const events = walk.select(sleepsInAtomicState);
+    if (events.length > 0) keep(perRoot.get(input.graph, walk, '', (lookups) => rootFindings(input, lookups, events)));
+  }
+  for (const handler of irqContextsInWalkOrder(input)) {
+    const walk = rootWalk(input.graph, handler.fn);
+    const events = walk.select(sleeps);
+    if (events.length > 0) keep(perRoot.get(input.graph, walk, handlerKey(handler), (lookups) => rootFindings(input, lookups, events, handler)));
+  }
   return sortFindings([...found.values()]);
+}
+
+/** One root's findings, each sleeping call once: the first path that shows it atomic. */
+function rootFindings(input: CheckInput, lookups: GraphLookups, events: readonly OpEvent[], handler?: IrqContextFunction): Finding[] {
+  const found = new Map<string, Finding>();
+  for (const event of events) {
+    if (found.has(locKey(event.call.loc))) continue;
+    const sites = callSitesTo(lookups, event.root, event.chain, event.call) ?? [];
+    if (testsContext(lookups, event, sites)) continue;
+    const causes = atomicCauses(new SleepingCallPath(input, lookups, event, sites), handler);
+    if (causes.length > 0) found.set(locKey(event.call.loc), finding(event, sites, causes));
+  }
+  return [...found.values()];
 }
 
 /** The path to one sleeping call: where each function on the chain called the next. */
@@ -57,11 +82,11 @@ class SleepingCallPath {
 
   constructor(
     private readonly input: CheckInput,
+    private readonly graph: GraphLookups,
     readonly event: OpEvent,
     sites: readonly CallStmt[],
-    private readonly opCalls: ReadonlyMap<string, CallStmt>,
   ) {
-    this.bodies = bodiesAlong(input.graph, event.root, sites);
+    this.bodies = bodiesAlong(graph, event.root, sites);
     this.steps = [...sites, event.call];
   }
 
@@ -87,7 +112,7 @@ class SleepingCallPath {
     if (common === h.chain.length || common === 0) return undefined;
     const [caller, callee] = [here[common - 1], h.chain[common]];
     const step = this.steps[common - 1]!;
-    const calls = callsIn(this.bodies[common - 1] ?? []).filter((c) => before(c.loc, step.loc) && calleeOf(this.input.graph, c).name === callee);
+    const calls = callsIn(this.bodies[common - 1] ?? []).filter((c) => before(c.loc, step.loc) && calleeOf(this.graph, c).name === callee);
     const call = calls[calls.length - 1];
     return call && { loc: call.loc, message: `${caller}() calls ${callee}() here, which returns with it ${h.family === 'rcu' ? 'open' : 'held'}` };
   }
@@ -106,7 +131,7 @@ class SleepingCallPath {
    * a trylock as taken on every path.
    */
   private certainlyTaken(loc: SourceLoc, depth: number | undefined): boolean {
-    const acquire = this.opCalls.get(locKey(loc));
+    const acquire = opCallAt(this.input, loc);
     const success = acquire?.op ? conditionalSuccess(acquire.op) : undefined;
     if (!acquire || !success) return true;
     if (depth === undefined) return false;
@@ -127,7 +152,7 @@ class SleepingCallPath {
       const step = this.steps[d]!;
       for (const call of callsIn(this.bodies[d] ?? [])) {
         if ((d === depth && loc && !before(loc, call.loc)) || !before(call.loc, step.loc) || call.op) continue;
-        if (call.body?.length || this.input.graph.targets(call).length > 0) continue;
+        if (call.body?.length || this.graph.targets(call).length > 0) continue;
         if (undoes(call)) return true;
       }
     }
@@ -140,8 +165,8 @@ function before(a: SourceLoc, b: SourceLoc): boolean {
 }
 
 /** Is the sleeping call, or a call on the way to it, under a branch on the context (`in_atomic()`)? */
-function testsContext(input: CheckInput, event: OpEvent, sites: readonly CallStmt[]): boolean {
-  const bodies = bodiesAlong(input.graph, event.root, sites);
+function testsContext(graph: GraphLookups, event: OpEvent, sites: readonly CallStmt[]): boolean {
+  const bodies = bodiesAlong(graph, event.root, sites);
   const steps = [...sites, event.call];
   return steps.some((step, i) => insideBranchOn(bodies[i] ?? [], step, CONTEXT_TEST));
 }

@@ -29,18 +29,30 @@ import { errorKey, isErrorValue, status, type Decision, type HeldLock } from './
 import { LockWrappers } from './lockWrappers';
 import { describeLock, heldWord, releaseWord, takenHere, written } from './lockWords';
 
+/** A function's findings, kept while its path walk is the same object (see lockWrappers.ts). */
+const byWalk = new WeakMap<PathResult, Finding[]>();
+
 export function check(input: CheckInput): Finding[] {
   const wrappers = new LockWrappers(input.graph);
   const findings: Finding[] = [];
   for (const fn of input.files.flatMap((f) => f.functions)) {
     if (fn.origin !== 'c' && fn.origin !== 'patch-post') continue;
     const result = wrappers.resultOf(fn);
-    if (!result.complete) continue;
-    const annotated = new Set([...fn.annotations.acquires, ...fn.annotations.releases, ...fn.annotations.mustHold]);
-    const followed = (key: string, classId: string) => !annotated.has(classId) && !result.uncertain.has(key);
-    findings.push(...exitFindings(fn, result, followed), ...releaseFindings(fn, result, followed));
+    let found = byWalk.get(result);
+    if (!found) {
+      found = functionFindings(fn, result);
+      byWalk.set(result, found);
+    }
+    findings.push(...found);
   }
   return sortFindings(unique(findings));
+}
+
+function functionFindings(fn: FunctionSummary, result: PathResult): Finding[] {
+  if (!result.complete) return [];
+  const annotated = new Set([...fn.annotations.acquires, ...fn.annotations.releases, ...fn.annotations.mustHold]);
+  const followed = (key: string, classId: string) => !annotated.has(classId) && !result.uncertain.has(key);
+  return [...exitFindings(fn, result, followed), ...releaseFindings(fn, result, followed)];
 }
 
 type Followed = (key: string, classId: string) => boolean;

@@ -3,11 +3,13 @@
 // related location, so we find the calls (root -> f, f -> g) that lead to the
 // op's own CallStmt, following callees the same way the walk does.
 
-import type { CallGraph } from '../model/callGraph';
 import type { CallStmt, FileModel, FunctionSummary, SourceLoc, Stmt } from '../model/types';
+import type { CheckInput } from './input';
+import type { GraphLookups } from './lookupRecord';
+import { perFile, perInput } from './memo';
 
 /** The name a call is walked under and the body the walk enters (as contextWalk does). */
-export function calleeOf(graph: CallGraph, call: CallStmt): { name: string; body: readonly Stmt[] | undefined } {
+export function calleeOf(graph: GraphLookups, call: CallStmt): { name: string; body: readonly Stmt[] | undefined } {
   if (call.op) return { name: call.callee, body: undefined };
   const notesBody = call.body && call.body.length > 0 ? call.body : undefined;
   const target = call.dispatch?.[0] ?? graph.targets(call)[0]?.name;
@@ -38,7 +40,7 @@ export function callsIn(body: readonly Stmt[]): CallStmt[] {
  * step of the chain (empty when the op is in the root itself), or undefined
  * when the chain cannot be followed to `target`.
  */
-export function callSitesTo(graph: CallGraph, root: FunctionSummary, chain: readonly string[], target: CallStmt): CallStmt[] | undefined {
+export function callSitesTo(graph: GraphLookups, root: FunctionSummary, chain: readonly string[], target: CallStmt): CallStmt[] | undefined {
   const failed = new Set<string>();
   const search = (body: readonly Stmt[], depth: number): CallStmt[] | undefined => {
     const calls = callsIn(body);
@@ -58,7 +60,7 @@ export function callSitesTo(graph: CallGraph, root: FunctionSummary, chain: read
 }
 
 /** The body of each function on the chain, given the call sites between them. */
-export function bodiesAlong(graph: CallGraph, root: FunctionSummary, sites: readonly CallStmt[]): (readonly Stmt[])[] {
+export function bodiesAlong(graph: GraphLookups, root: FunctionSummary, sites: readonly CallStmt[]): (readonly Stmt[])[] {
   return [root.body, ...sites.map((site) => calleeOf(graph, site).body ?? [])];
 }
 
@@ -66,8 +68,8 @@ export function locKey(loc: SourceLoc): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }
 
-/** Every call performing a sync op, by location: what a walk's `Held.loc` or `CpuContext` points back to. */
-export function opCallsByLocation(files: readonly FileModel[]): Map<string, CallStmt> {
+/** Every call in a file performing a sync op, by location (read once per file model). */
+const opCallsIn = perFile((file: FileModel): Map<string, CallStmt> => {
   const found = new Map<string, CallStmt>();
   const visit = (body: readonly Stmt[]): void => {
     for (const call of callsIn(body)) {
@@ -75,8 +77,25 @@ export function opCallsByLocation(files: readonly FileModel[]): Map<string, Call
       if (call.body) visit(call.body);
     }
   };
-  for (const fn of files.flatMap((f) => f.functions)) visit(fn.body);
+  for (const fn of file.functions) visit(fn.body);
   return found;
+});
+
+/** The files of an input by name: a call's location names the file it was read from. */
+const filesByName = perInput((input: CheckInput): Map<string, FileModel[]> => {
+  const byName = new Map<string, FileModel[]>();
+  for (const file of input.files) byName.set(file.file, [...(byName.get(file.file) ?? []), file]);
+  return byName;
+});
+
+/** The call performing a sync op at `loc`: what a walk's `Held.loc` or `CpuContext` points back to. */
+export function opCallAt(input: CheckInput, loc: SourceLoc): CallStmt | undefined {
+  const key = locKey(loc);
+  for (const file of filesByName(input).get(loc.file) ?? []) {
+    const call = opCallsIn(file).get(key);
+    if (call) return call;
+  }
+  return undefined;
 }
 
 /** Is `target` (a call in `body`) inside an arm of a branch whose condition matches `test`? */

@@ -5,7 +5,7 @@
 // "witnessed"; an exhaustive run without one drops the finding.
 
 import type { CheckInput } from './input';
-import { walkRoots, type Held } from './contextWalk';
+import { walkRoots, type Held, type OpEvent } from './contextWalk';
 import { sortFindings, type Finding } from './finding';
 import type { CallStmt, FunctionSummary } from '../model/types';
 import { buildScenario, renderWitness, simulate } from '../sim';
@@ -18,16 +18,20 @@ interface Site {
 
 const SIM_BUDGET_MS = 2_000;
 
+const onCompletion = (event: OpEvent): boolean => event.op.family === 'completion' && event.op.object !== undefined;
+
 export function check(input: CheckInput): Finding[] {
   const waits = new Map<string, Site[]>();
   const completes = new Map<string, Site[]>();
   walkRoots(input.graph, input.roots, (event) => {
-    const id = event.op.family === 'completion' ? event.op.object?.id : undefined;
-    if (!id) return;
+    const id = event.op.object!.id;
     const exclusive = event.before.held.filter((h) => h.mode === 'exclusive');
     const into = event.op.action === 'wait' ? waits : event.op.action === 'complete' || event.op.action === 'complete_all' ? completes : undefined;
-    into?.set(id, [...(into.get(id) ?? []), { root: event.root, call: event.call, held: exclusive }]);
-  });
+    if (!into) return;
+    const sites = into.get(id) ?? [];
+    if (sites.length === 0) into.set(id, sites);
+    sites.push({ root: event.root, call: event.call, held: exclusive });
+  }, onCompletion);
   const findings: Finding[] = [];
   for (const [id, waitSites] of waits) {
     const completers = completes.get(id) ?? [];

@@ -48,24 +48,49 @@ export type OpVisitor = (event: OpEvent) => void;
 const MAX_DEPTH = 12;
 
 /**
- * The events of one root's walk, kept with the lookups that produced them:
- * after an edit elsewhere, a root whose callees did not change is replayed,
- * not walked again (the editor re-checks on every keystroke).
+ * One root's walk: its events, kept with the lookups that produced them.
+ * After an edit elsewhere, a root whose callees did not change keeps its
+ * walk object (the editor re-checks on every keystroke), so checks can
+ * cache their work on it.
  */
-const walks = new WeakMap<FunctionSummary, { lookups: LookupRecord; events: OpEvent[] }>();
+export class RootWalk {
+  private readonly selections = new Map<(event: OpEvent) => boolean, readonly OpEvent[]>();
 
-/** Runs `visit` on every sync op reachable from every root, with the state before it. */
-export function walkRoots(graph: CallGraph, roots: readonly FunctionSummary[], visit: OpVisitor): void {
-  for (const root of roots) {
-    let walk = walks.get(root);
-    if (!walk || !walk.lookups.holdsIn(graph)) {
-      const lookups = new LookupRecord();
-      const events: OpEvent[] = [];
-      new Walker(lookups.recording(graph), root, (event) => events.push(event), new Map()).walk(root.body, initialState(root), [root.name]);
-      walk = { lookups, events };
-      walks.set(root, walk);
+  constructor(readonly root: FunctionSummary, readonly events: readonly OpEvent[], readonly lookups: LookupRecord) {}
+
+  /** The events passing `test`, filtered once per walk: pass the same function object each time. */
+  select(test: (event: OpEvent) => boolean): readonly OpEvent[] {
+    let chosen = this.selections.get(test);
+    if (!chosen) {
+      chosen = this.events.filter(test);
+      this.selections.set(test, chosen);
     }
-    for (const event of walk.events) visit(event);
+    return chosen;
+  }
+}
+
+const walks = new WeakMap<FunctionSummary, RootWalk>();
+
+/** The walk of `root` in `graph`: the last one if its lookups still hold, else a new one. */
+export function rootWalk(graph: CallGraph, root: FunctionSummary): RootWalk {
+  const known = walks.get(root);
+  if (known && known.lookups.holdsIn(graph)) return known;
+  const lookups = new LookupRecord();
+  const events: OpEvent[] = [];
+  new Walker(lookups.recording(graph), root, (event) => events.push(event), new Map()).walk(root.body, initialState(root), [root.name]);
+  const walk = new RootWalk(root, events, lookups);
+  walks.set(root, walk);
+  return walk;
+}
+
+/**
+ * Runs `visit` on every sync op reachable from every root, with the state
+ * before it; with `test`, only on the ops passing it (see RootWalk.select).
+ */
+export function walkRoots(graph: CallGraph, roots: readonly FunctionSummary[], visit: OpVisitor, test?: (event: OpEvent) => boolean): void {
+  for (const root of roots) {
+    const walk = rootWalk(graph, root);
+    for (const event of test ? walk.select(test) : walk.events) visit(event);
   }
 }
 

@@ -71,6 +71,9 @@ function breaks(rule: LockRule, dep: Dependency): string | undefined {
   }
 }
 
+/** An acquisition made while something is held: the only ops a dependency can come from. */
+export const acquiresWhileHolding = (event: OpEvent): boolean => event.before.held.length > 0 && acquisitionOf(event) !== undefined;
+
 export function check(input: CheckInput): Finding[] {
   if (input.rules.length === 0) return [];
   const findings = new Map<string, Finding>();
@@ -93,6 +96,6 @@ export function check(input: CheckInput): Finding[] {
         });
       });
     });
-  });
+  }, acquiresWhileHolding);
   return sortFindings([...findings.values()]);
 }

@@ -6,10 +6,10 @@
 // stop_machine() callbacks (IRQs off, not interrupt context). Each keeps the
 // registration's location for findings to point at.
 
-import type { CallGraph } from '../model/callGraph';
-import type { FunctionSummary, SourceLoc, Stmt } from '../model/types';
+import type { FileModel, FunctionSummary, SourceLoc, Stmt } from '../model/types';
 import { walkRoots, type OpEvent } from './contextWalk';
 import type { CheckInput } from './input';
+import { perFile, perInput } from './memo';
 
 export type IrqKind = 'hardirq' | 'softirq' | 'irqs-off';
 
@@ -65,16 +65,31 @@ const TIMER_INITS: Readonly<Record<string, { hr: boolean; modeArg?: number }>> =
 
 const STRENGTH: Record<IrqKind, number> = { hardirq: 0, softirq: 1, 'irqs-off': 2 };
 
+interface Registered {
+  name: string;
+  kind: IrqKind;
+  role: string;
+  by: { registeredBy: string; loc: SourceLoc };
+  irqsOff: boolean;
+}
+
 /** Every function the model shows registered to run in interrupt context (or with IRQs off), by name. */
-export function irqContextFunctions(input: CheckInput): Map<string, IrqContextFunction> {
+export const irqContextFunctions = perInput((input: CheckInput): Map<string, IrqContextFunction> => {
   const found = new Map<string, IrqContextFunction>();
-  const add = (name: string, kind: IrqKind, role: string, by: { registeredBy: string; loc: SourceLoc }, irqsOff = false) => {
+  for (const { name, kind, role, by, irqsOff } of input.files.flatMap(registrationsIn)) {
     const fn = input.graph.definition(name);
     const known = found.get(name);
-    if (!fn || (known && STRENGTH[known.kind] <= STRENGTH[kind])) return;
+    if (!fn || (known && STRENGTH[known.kind] <= STRENGTH[kind])) continue;
     found.set(name, { fn, kind, role, registeredBy: by.registeredBy, registration: by.loc, irqsOff });
-  };
-  for (const fn of input.files.flatMap((f) => f.functions)) {
+  }
+  return found;
+});
+
+/** The registrations one file makes, in order (read once per file model). */
+const registrationsIn = perFile((file: FileModel): Registered[] => {
+  const out: Registered[] = [];
+  const add = (name: string, kind: IrqKind, role: string, by: Registered['by'], irqsOff = false) => { if (name) out.push({ name, kind, role, by, irqsOff }); };
+  for (const fn of file.functions) {
     if (fn.origin === 'patch-pre') continue;
     const stmts = deepStatements(fn.body);
     for (const stmt of stmts) {
@@ -94,8 +109,8 @@ export function irqContextFunctions(input: CheckInput): Map<string, IrqContextFu
     }
     for (const timer of timerFunctionStores(stmts)) add(timer.name, timer.kind, timer.role, timer.at);
   }
-  return found;
-}
+  return out;
+});
 
 /** `t->function = f` after `hrtimer_init(&...->t, ...)` or `init_timer(&...->t)` in the same function. */
 function timerFunctionStores(stmts: readonly Stmt[]): { name: string; kind: IrqKind; role: string; at: { registeredBy: string; loc: SourceLoc } }[] {
@@ -166,23 +181,30 @@ export function contextWords(handler: IrqContextFunction): string {
 }
 
 /** The roots that run in process context: every root not registered as an interrupt-context function. */
-export function processRoots(input: CheckInput, handlers: ReadonlyMap<string, IrqContextFunction>): FunctionSummary[] {
+export const processRoots = perInput((input: CheckInput): FunctionSummary[] => {
+  const handlers = irqContextFunctions(input);
   return input.roots.filter((root) => !handlers.has(root.name));
-}
+});
 
 /**
- * Walks each kind of interrupt-context function separately (a helper shared
- * by a timer and an IRQ handler is then seen in both), telling `visit` which
- * registered function the op runs under.
+ * The interrupt-context functions in the order they are walked: each kind
+ * separately (a helper shared by a timer and an IRQ handler is then seen in
+ * both), hard IRQ first.
  */
-export function walkIrqContexts(graph: CallGraph, handlers: ReadonlyMap<string, IrqContextFunction>,
-  visit: (event: OpEvent, handler: IrqContextFunction) => void): void {
-  for (const kind of ['hardirq', 'softirq', 'irqs-off'] as const) {
-    const ofKind = [...handlers.values()].filter((h) => h.kind === kind);
-    walkRoots(graph, ofKind.map((h) => h.fn), (event) => {
-      const handler = handlers.get(event.chain[0] ?? '');
-      if (handler) visit(event, handler);
-    });
-  }
+export const irqContextsInWalkOrder = perInput((input: CheckInput): IrqContextFunction[] => {
+  const handlers = [...irqContextFunctions(input).values()];
+  return (['hardirq', 'softirq', 'irqs-off'] as const).flatMap((kind) => handlers.filter((h) => h.kind === kind));
+});
+
+/** Everything about a registration a finding can say: a result cached for one handler is reused only for the same. */
+export function handlerKey(handler: IrqContextFunction): string {
+  const { kind, role, registeredBy, registration, irqsOff } = handler;
+  return `${kind}|${role}|${registeredBy}|${registration.file}:${registration.line}:${registration.col}|${irqsOff}`;
 }
 
+/** Runs `visit` on the ops of every interrupt-context function, with the function they run under; `test` as in walkRoots. */
+export function walkIrqContexts(input: CheckInput, visit: (event: OpEvent, handler: IrqContextFunction) => void, test?: (event: OpEvent) => boolean): void {
+  for (const handler of irqContextsInWalkOrder(input)) {
+    walkRoots(input.graph, [handler.fn], (event) => visit(event, handler), test);
+  }
+}

@@ -12,7 +12,7 @@ import { bodiesAlong, callSitesTo, callsIn, locKey } from './callSites';
 import { walkRoots, type OpEvent, type WalkState } from './contextWalk';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import type { CheckInput } from './input';
-import { aRole, contextWords, irqContextFunctions, processRoots, registeredHere, walkIrqContexts, type IrqContextFunction } from './irqContext';
+import { aRole, contextWords, processRoots, registeredHere, walkIrqContexts, type IrqContextFunction } from './irqContext';
 import { describeLock, written } from './lockWords';
 
 const SPINNING_FAMILIES: ReadonlySet<string> = new Set(['spinlock', 'raw_spinlock', 'rwlock']);
@@ -42,12 +42,12 @@ interface InterruptUse {
 }
 
 export function check(input: CheckInput): Finding[] {
-  const handlers = irqContextFunctions(input);
-  const uses = interruptUses(input, handlers);
+  const uses = interruptUses(input);
+  if (uses.size === 0) return [];
   const found = new Map<string, Finding>();
   const consider = (event: OpEvent, taker?: IrqContextFunction): void => {
     const { op, call } = event;
-    if (!takesSpinningLock(op) || found.has(locKey(call.loc))) return;
+    if (found.has(locKey(call.loc))) return;
     const byKind = uses.get(op.object!.id);
     if (!byKind || (!taker && UNKNOWN_CONTEXT_ROOT.test(event.root.name))) return;
     const sites = callSitesTo(input.graph, event.root, event.chain, call) ?? [];
@@ -64,24 +64,25 @@ export function check(input: CheckInput): Finding[] {
       return;
     }
   };
-  walkRoots(input.graph, processRoots(input, handlers), (event) => consider(event));
+  walkRoots(input.graph, processRoots(input), (event) => consider(event), takesSpinningLock);
   // A softirq callback is itself interruptible by hard IRQs.
-  walkIrqContexts(input.graph, handlers, (event, handler) => {
+  walkIrqContexts(input, (event, handler) => {
     if (handler.kind === 'softirq' && !handler.irqsOff) consider(event, handler);
-  });
+  }, takesSpinningLock);
   return sortFindings([...found.values()]);
 }
 
-function takesSpinningLock(op: SyncOp): boolean {
+/** Takes a spinlock, raw spinlock or rwlock (trylocks included). */
+function takesSpinningLock({ op }: OpEvent): boolean {
   return (op.action === 'acquire' || op.action === 'try_acquire') && SPINNING_FAMILIES.has(op.family) && op.object !== undefined;
 }
 
 /** Spinning-lock acquires in hard and soft interrupt context, by object class; writers preferred (they conflict with everyone). */
-function interruptUses(input: CheckInput, handlers: ReadonlyMap<string, IrqContextFunction>): Map<string, Map<InterruptKind, InterruptUse>> {
+function interruptUses(input: CheckInput): Map<string, Map<InterruptKind, InterruptUse>> {
   const uses = new Map<string, Map<InterruptKind, InterruptUse>>();
-  walkIrqContexts(input.graph, handlers, (event, handler) => {
+  walkIrqContexts(input, (event, handler) => {
     // A trylock in the handler never spins: it cannot be the one stuck.
-    if (handler.kind === 'irqs-off' || !takesSpinningLock(event.op) || event.op.action === 'try_acquire') return;
+    if (handler.kind === 'irqs-off' || event.op.action === 'try_acquire') return;
     const byKind = uses.get(event.op.object!.id) ?? new Map<InterruptKind, InterruptUse>();
     const known = byKind.get(handler.kind);
     const exclusive = event.op.mode !== 'shared';
@@ -89,7 +90,7 @@ function interruptUses(input: CheckInput, handlers: ReadonlyMap<string, IrqConte
     const sites = callSitesTo(input.graph, event.root, event.chain, event.call) ?? [];
     byKind.set(handler.kind, { event, handler, sites, exclusive });
     uses.set(event.op.object!.id, byKind);
-  });
+  }, takesSpinningLock);
   return uses;
 }
 

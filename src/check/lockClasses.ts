@@ -15,6 +15,7 @@
 
 import { forEachCall } from '../model/callGraph';
 import type { CallStmt, Family, FileModel, ObjectRef, SourceLoc, Stmt } from '../model/types';
+import { perFile } from './memo';
 
 /** A lock class: a node of the dependency graph. */
 export interface LockClass {
@@ -61,23 +62,38 @@ function forEachCallDeep(body: readonly Stmt[], visit: (call: CallStmt) => void)
   });
 }
 
+/** The set_class calls of one file, in order (read once per file model). */
+const overridesIn = perFile((file: FileModel): [string, ClassOverride][] => {
+  const found: [string, ClassOverride][] = [];
+  for (const fn of file.functions) {
+    if (fn.origin === 'patch-pre') continue; // the pre-patch text no longer runs
+    forEachCallDeep(fn.body, (call) => {
+      const op = call.op;
+      if (op?.action !== 'set_class' || !op.object || !op.operand) return;
+      const key = op.operand.replace(/\s+/g, '').replace(/^&/, '');
+      const override: ClassOverride = { key, text: call.text, loc: call.loc };
+      if (op.subclass !== undefined) override.subclass = op.subclass;
+      found.push([instanceKey(op.object), override]);
+    });
+  }
+  return found;
+});
+
 /** Names the class each acquisition takes, with the workspace's set_class calls applied. */
 export class LockClassNamer {
   private readonly overrides = new Map<string, ClassOverride>();
+  /**
+   * Every override, as text: classes named by one namer are valid for
+   * another with the same signature (results cached across edits use it).
+   */
+  readonly signature: string;
 
   constructor(files: readonly FileModel[]) {
-    for (const fn of files.flatMap((f) => f.functions)) {
-      if (fn.origin === 'patch-pre') continue; // the pre-patch text no longer runs
-      forEachCallDeep(fn.body, (call) => {
-        const op = call.op;
-        if (op?.action !== 'set_class' || !op.object || !op.operand) return;
-        const key = op.operand.replace(/\s+/g, '').replace(/^&/, '');
-        const override: ClassOverride = { key, text: call.text, loc: call.loc };
-        if (op.subclass !== undefined) override.subclass = op.subclass;
-        // The first set_class of an instance wins; a second one is a re-init.
-        if (!this.overrides.has(instanceKey(op.object))) this.overrides.set(instanceKey(op.object), override);
-      });
+    for (const [instance, override] of files.flatMap(overridesIn)) {
+      // The first set_class of an instance wins; a second one is a re-init.
+      if (!this.overrides.has(instance)) this.overrides.set(instance, override);
     }
+    this.signature = JSON.stringify([...this.overrides]);
   }
 
   /** The class of `object` acquired by a primitive of `family` (with a `_nested` subclass, if any). */

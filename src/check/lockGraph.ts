@@ -20,9 +20,10 @@
 // taken across a read-held B), and a static graph can afford the extra edges.
 
 import type { ObjectRef, SourceLoc } from '../model/types';
-import { walkRoots, type Held, type OpEvent } from './contextWalk';
+import { rootWalk, type Held, type OpEvent, type RootWalk } from './contextWalk';
 import type { CheckInput } from './input';
 import { LockClassNamer, isDomainFamily, type LockClass } from './lockClasses';
+import { perInput, RootMemo } from './memo';
 
 /** How a lock is taken: lockdep's writer, reader, recursive reader, or synchronize. */
 export type Acquisition = 'exclusive' | 'shared' | 'recursive-read' | 'sync';
@@ -84,21 +85,33 @@ export function acquisitionOf(event: OpEvent): Acquisition | undefined {
 
 const siteKey = (loc: SourceLoc, objectId: string): string => `${loc.file}:${loc.line}:${loc.col}|${objectId}`;
 
-class GraphBuilder {
-  readonly dependencies: Dependency[] = [];
+/** An acquire (a site classes are named at) or an op that blocks on a lock class. */
+const SITE_ACTIONS = new Set(['try_acquire', 'acquire', 'read_lock']);
+const acquires = (event: OpEvent): boolean =>
+  event.op.object !== undefined && (SITE_ACTIONS.has(event.op.action) || acquisitionOf(event) !== undefined);
+
+/** A dependency one root's walk found, with the key that makes it distinct. */
+interface Found {
+  key: string;
+  dependency: Dependency;
+}
+
+/**
+ * One root's dependencies, in walk order. A held lock was taken earlier in
+ * the same walk, so the class of each acquire site is known by then.
+ */
+class RootDependencies {
+  readonly found: Found[] = [];
   private readonly seen = new Set<string>();
   /** The class each acquire site took, so a held lock can be named with its subclass. */
   private readonly siteClasses = new Map<string, LockClass>();
-  private readonly namer: LockClassNamer;
 
-  constructor(input: CheckInput) {
-    this.namer = new LockClassNamer(input.files);
-  }
+  constructor(private readonly namer: LockClassNamer) {}
 
   visit(event: OpEvent): void {
     const { op, call } = event;
     if (!op.object) return;
-    if (op.action === 'try_acquire' || op.action === 'acquire' || op.action === 'read_lock') {
+    if (SITE_ACTIONS.has(op.action)) {
       this.siteClasses.set(siteKey(call.loc, op.object.id), this.namer.classOf(op.object, op.family, op.subclass));
     }
     const acquiredAs = acquisitionOf(event);
@@ -129,27 +142,46 @@ class GraphBuilder {
     const key = `${from.name}\u0000${acquired.lockClass.name}\u0000${variant}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.dependencies.push({
-      from,
-      to: acquired.lockClass,
-      heldAs: held.mode,
-      acquiredAs,
-      held: { lockClass: from, object: held.object, primitive: held.primitive, loc: held.loc, chain: held.chain },
-      heldBefore: outer.map((h) => this.classOfHeld(h).name),
-      acquired,
+    this.found.push({
+      key,
+      dependency: {
+        from,
+        to: acquired.lockClass,
+        heldAs: held.mode,
+        acquiredAs,
+        held: { lockClass: from, object: held.object, primitive: held.primitive, loc: held.loc, chain: held.chain },
+        heldBefore: outer.map((h) => this.classOfHeld(h).name),
+        acquired,
+      },
     });
   }
 }
 
-const built = new WeakMap<CheckInput, LockGraph>();
+const lockClassNamer = perInput((input: CheckInput) => new LockClassNamer(input.files));
+
+/** Each root's dependencies, kept while its walk and the set_class calls stay the same. */
+const perRoot = new RootMemo<RootWalk, Found[]>();
 
 /** The dependency graph of an input, built once and shared by the checks that read it. */
-export function lockGraph(input: CheckInput): LockGraph {
-  const known = built.get(input);
-  if (known) return known;
-  const builder = new GraphBuilder(input);
-  walkRoots(input.graph, input.roots, (event) => builder.visit(event));
-  const graph = { dependencies: builder.dependencies };
-  built.set(input, graph);
-  return graph;
-}
+export const lockGraph = perInput((input: CheckInput): LockGraph => {
+  const namer = lockClassNamer(input);
+  const dependencies: Dependency[] = [];
+  const seen = new Set<string>();
+  for (const root of input.roots) {
+    const walk = rootWalk(input.graph, root);
+    const events = walk.select(acquires);
+    if (events.length === 0) continue;
+    const found = perRoot.get(input.graph, walk, namer.signature, () => {
+      const builder = new RootDependencies(namer);
+      for (const event of events) builder.visit(event);
+      return builder.found;
+    });
+    for (const { key, dependency } of found) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        dependencies.push(dependency);
+      }
+    }
+  }
+  return { dependencies };
+});

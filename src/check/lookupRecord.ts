@@ -10,6 +10,8 @@ export type GraphLookups = Pick<CallGraph, 'definition' | 'targets'>;
 export class LookupRecord {
   private readonly definitions = new Map<string, FunctionSummary | undefined>();
   private readonly targets: [CallStmt, string][] = [];
+  /** The last graph asked about, and the answer: every check of one run asks again. */
+  private checked: { graph: CallGraph; holds: boolean } | undefined;
 
   /** A view of `graph` that writes every answer it gives into this record. */
   recording(graph: CallGraph): GraphLookups {
@@ -17,11 +19,13 @@ export class LookupRecord {
       definition: (name) => {
         const fn = graph.definition(name);
         this.definitions.set(name, fn);
+        this.checked = undefined;
         return fn;
       },
       targets: (call) => {
         const found = graph.targets(call);
-        this.targets.push([call, found.map((t) => `${t.kind}:${t.name}`).join(',')]);
+        this.targets.push([call, graph.targetKey(call)]);
+        this.checked = undefined;
         return found;
       },
     };
@@ -29,9 +33,14 @@ export class LookupRecord {
 
   /** Would `graph` answer every recorded lookup the same way? */
   holdsIn(graph: CallGraph): boolean {
+    if (this.checked?.graph !== graph) this.checked = { graph, holds: this.answersHold(graph) };
+    return this.checked.holds;
+  }
+
+  private answersHold(graph: CallGraph): boolean {
     for (const [name, fn] of this.definitions) if (graph.definition(name) !== fn) return false;
     for (const [call, found] of this.targets) {
-      if (graph.targets(call).map((t) => `${t.kind}:${t.name}`).join(',') !== found) return false;
+      if (graph.targetKey(call) !== found) return false;
     }
     return true;
   }

@@ -92,17 +92,51 @@ function isBias(operand: string | undefined): boolean {
   return operand !== undefined && /bias/i.test(operand);
 }
 
+/** A root's shapes, found once per inlined op list (which is replaced when the root's walk changes). */
+const shapesOf = new WeakMap<readonly CallStmt[], { readers: Map<string, ReaderShape[]>; updaters: UpdaterShape[] }>();
+
+function shapes(root: FunctionSummary, input: CheckInput): { readers: Map<string, ReaderShape[]>; updaters: UpdaterShape[] } {
+  const calls = opCalls(root, input);
+  let found = shapesOf.get(calls);
+  if (!found) {
+    found = { readers: readerShapes(root, calls), updaters: updaterShapes(root, calls) };
+    shapesOf.set(calls, found);
+  }
+  return found;
+}
+
+/**
+ * The simulator's verdict on a reader and an updater, kept while both shapes
+ * are: a shape is remade whenever its root's inlined ops change.
+ */
+const verdicts = new WeakMap<ReaderShape, WeakMap<UpdaterShape, Finding | undefined>>();
+
+function confirmed(input: CheckInput, reader: ReaderShape, updater: UpdaterShape, domain: string): Finding | undefined {
+  let byUpdater = verdicts.get(reader);
+  if (!byUpdater) verdicts.set(reader, byUpdater = new WeakMap());
+  if (byUpdater.has(updater)) return byUpdater.get(updater);
+  const finding = confirm(input, reader, updater, domain);
+  byUpdater.set(updater, finding);
+  return finding;
+}
+
 export function check(input: CheckInput): Finding[] {
   const findings: Finding[] = [];
-  const calls = new Map(input.roots.map((root) => [root, opCalls(root, input)]));
-  const updaters = input.roots.flatMap((root) => updaterShapes(root, calls.get(root)!));
-  if (updaters.length === 0) return findings;
+  // Updaters by what they synchronize and the guard they publish.
+  const updaters = new Map<string, UpdaterShape[]>();
   for (const root of input.roots) {
-    for (const [domain, readers] of readerShapes(root, calls.get(root)!)) {
+    for (const u of shapes(root, input).updaters) {
+      const key = `${u.synchronize.op?.object?.id}\u0000${u.guard.id}`;
+      updaters.set(key, [...(updaters.get(key) ?? []), u]);
+    }
+  }
+  if (updaters.size === 0) return findings;
+  for (const root of input.roots) {
+    for (const [domain, readers] of shapes(root, input).readers) {
       for (const reader of readers) {
-        const updater = updaters.find((u) => u.root !== root && u.synchronize.op?.object?.id === domain && u.guard.id === reader.guard.id);
+        const updater = updaters.get(`${domain}\u0000${reader.guard.id}`)?.find((u) => u.root !== root);
         if (!updater) continue;
-        const finding = confirm(input, reader, updater, domain);
+        const finding = confirmed(input, reader, updater, domain);
         if (finding) findings.push(finding);
       }
     }

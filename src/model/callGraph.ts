@@ -17,35 +17,105 @@ export interface CallEdge {
 /** Which definition wins when one name has several: the patched text, then C, then notes. */
 const ORIGIN_RANK: Record<Origin, number> = { 'patch-post': 0, c: 1, notes: 2, 'patch-pre': 3 };
 
+/** A call and the function it is made from (for notes-nested bodies, the callee they nest under). */
+interface CallSite {
+  from: string;
+  call: CallStmt;
+}
+
+/**
+ * Each file's call sites, listed once per FileModel object: after an edit,
+ * every other file keeps its model, so a new graph lists only the edited one.
+ */
+const callSitesOf = new WeakMap<FileModel, CallSite[]>();
+
+function callSitesIn(file: FileModel): CallSite[] {
+  let sites = callSitesOf.get(file);
+  if (!sites) {
+    sites = [];
+    for (const fn of file.functions) if (fn.origin !== 'patch-pre') collectSites(fn.name, fn.body, sites);
+    callSitesOf.set(file, sites);
+  }
+  return sites;
+}
+
+/**
+ * Per file: the names its plain direct calls name (an edge exactly when the
+ * name has a definition), and the other call sites, whose edges need the graph.
+ */
+const callsOutOfFile = new WeakMap<FileModel, { direct: string[]; other: CallSite[] }>();
+
+function callsOutOf(file: FileModel): { direct: string[]; other: CallSite[] } {
+  let calls = callsOutOfFile.get(file);
+  if (!calls) {
+    const direct = new Set<string>();
+    const other: CallSite[] = [];
+    for (const site of callSitesIn(file)) {
+      const { call } = site;
+      if (!call.op && !call.dispatch?.length && !call.indirect && !call.body?.length) direct.add(call.callee);
+      else if (!call.op) other.push(site);
+    }
+    calls = { direct: [...direct], other };
+    callsOutOfFile.set(file, calls);
+  }
+  return calls;
+}
+
+function collectSites(from: string, body: readonly Stmt[], into: CallSite[]): void {
+  forEachCall(body, (call) => {
+    into.push({ from, call });
+    // Notes nest the callee's body under the call: the callee's calls are its edges.
+    if (call.body?.length && !call.op) collectSites(call.dispatch?.[0] ?? call.callee, call.body, into);
+  });
+}
+
 export class CallGraph {
   /** Definitions by name, best first. Pre-patch text is kept apart (see `preImage`). */
   readonly definitions = new Map<string, FunctionSummary[]>();
-  readonly edges: CallEdge[] = [];
   /** Ops-table bindings by member, and by static-call key (`kvm_x86_` + member). */
   private readonly byMember = new Map<string, OpsBinding[]>();
   private readonly byStaticKey = new Map<string, OpsBinding[]>();
+  private edgeList: CallEdge[] | undefined;
 
-  constructor(files: readonly FileModel[]) {
+  constructor(private readonly files: readonly FileModel[]) {
     for (const binding of files.flatMap((f) => f.opsBindings)) {
       // `static_call(kvm_x86_mem_enc_ioctl)` is member mem_enc_ioctl of a `struct kvm_x86_ops`.
       const key = `${binding.structType.replace(/_ops$/, '')}_${binding.member}`;
       this.byMember.set(binding.member, [...(this.byMember.get(binding.member) ?? []), binding]);
       this.byStaticKey.set(key, [...(this.byStaticKey.get(key) ?? []), binding]);
     }
-    for (const fn of files.flatMap((f) => f.functions)) {
-      const list = this.definitions.get(fn.name) ?? [];
-      list.push(fn);
-      this.definitions.set(fn.name, list);
+    for (const file of files) {
+      for (const fn of file.functions) {
+        const list = this.definitions.get(fn.name);
+        if (list) list.push(fn);
+        else this.definitions.set(fn.name, [fn]);
+      }
     }
-    for (const list of this.definitions.values()) list.sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
-    for (const list of this.definitions.values()) {
-      for (const fn of list) if (fn.origin !== 'patch-pre') this.collectEdges(fn.name, fn.body);
+    for (const list of this.definitions.values()) if (list.length > 1) list.sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
+  }
+
+  /** Every edge, file by file in code order (listed on first use: the checks need only lookups). */
+  get edges(): readonly CallEdge[] {
+    if (!this.edgeList) {
+      this.edgeList = [];
+      for (const site of this.files.flatMap(callSitesIn)) this.edgeList.push(...this.edgesOf(site));
     }
+    return this.edgeList;
+  }
+
+  private edgesOf({ from, call }: CallSite): CallEdge[] {
+    const edges: CallEdge[] = this.targets(call).map((target) => ({ from, to: target.name, kind: target.kind, loc: call.loc }));
+    if (call.body?.length && !call.op && !call.dispatch?.length && !this.definitions.has(call.callee)) {
+      edges.push({ from, to: call.callee, kind: 'notes', loc: call.loc });
+    }
+    return edges;
   }
 
   /** The definition calls go to: the post-patch text if any, else C, else notes. */
   definition(name: string): FunctionSummary | undefined {
-    return this.definitions.get(name)?.find((f) => f.origin !== 'patch-pre');
+    const list = this.definitions.get(name);
+    if (list) for (const fn of list) if (fn.origin !== 'patch-pre') return fn;
+    return undefined;
   }
 
   /** The pre-patch definition, when a patch changed `name`. */
@@ -71,29 +141,33 @@ export class CallGraph {
     return [];
   }
 
-  private collectEdges(from: string, body: readonly Stmt[]): void {
-    forEachCall(body, (call) => {
-      for (const target of this.targets(call)) this.edges.push({ from, to: target.name, kind: target.kind, loc: call.loc });
-      // Notes nest the callee's body under the call: the callee's calls are its edges.
-      if (call.body?.length && !call.op) {
-        const callee = call.dispatch?.[0] ?? call.callee;
-        if (!call.dispatch?.length && !this.definitions.has(call.callee)) {
-          this.edges.push({ from, to: call.callee, kind: 'notes', loc: call.loc });
-        }
-        this.collectEdges(callee, call.body);
-      }
-    });
+  /**
+   * `targets(call)` as one string, equal for equal answers: how cached
+   * results check that a call still goes where it went. Allocates nothing
+   * for the common direct call.
+   */
+  targetKey(call: CallStmt): string {
+    if (!call.op && !call.dispatch?.length && !call.indirect) return this.definitions.has(call.callee) ? call.callee : '';
+    return this.targets(call).map((t) => `${t.kind}:${t.name}`).join(',');
   }
 
   /** Functions nobody calls: where threads start unless the user names others. */
   roots(): FunctionSummary[] {
-    const called = new Set(this.edges.map((e) => e.to));
+    const called = new Set<string>();
+    for (const file of this.files) {
+      const { direct, other } = callsOutOf(file);
+      for (const name of direct) if (this.definitions.has(name)) called.add(name);
+      for (const site of other) for (const edge of this.edgesOf(site)) called.add(edge.to);
+    }
     const roots: FunctionSummary[] = [];
     for (const [name] of this.definitions) {
       const fn = this.definition(name);
       if (fn && (fn.entry || !called.has(name))) roots.push(fn);
     }
-    return roots.sort((a, b) => a.file.localeCompare(b.file) || a.loc.line - b.loc.line);
+    // By file (in localeCompare's order, computed once per file name), then line.
+    const files = [...new Set(roots.map((r) => r.file))].sort((a, b) => a.localeCompare(b));
+    const rank = new Map(files.map((file, i) => [file, i]));
+    return roots.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.loc.line - b.loc.line);
   }
 }
 

@@ -1,0 +1,60 @@
+// Caches that let the editor re-check on every keystroke. An edit replaces
+// one file's model; every other file keeps its objects, so results derived
+// from an object are reused by identity:
+//
+//  - perFile: data read off one FileModel (registrations, op calls by location);
+//  - perInput: data derived once per check run and shared by the checks of it;
+//  - RootMemo: one check's work on one root's walk, kept while the walk is
+//    reused and every call-graph lookup the work made gives the same answer.
+
+import type { CallGraph } from '../model/callGraph';
+import type { FileModel } from '../model/types';
+import type { CheckInput } from './input';
+import { LookupRecord, type GraphLookups } from './lookupRecord';
+
+/** `compute(file)`, once per FileModel object. */
+export function perFile<T>(compute: (file: FileModel) => T): (file: FileModel) => T {
+  const cache = new WeakMap<FileModel, T>();
+  return (file) => {
+    if (cache.has(file)) return cache.get(file)!;
+    const value = compute(file);
+    cache.set(file, value);
+    return value;
+  };
+}
+
+/** `compute(input)`, once per CheckInput: several checks of one run share it. */
+export function perInput<T>(compute: (input: CheckInput) => T): (input: CheckInput) => T {
+  const cache = new WeakMap<CheckInput, T>();
+  return (input) => {
+    if (cache.has(input)) return cache.get(input)!;
+    const value = compute(input);
+    cache.set(input, value);
+    return value;
+  };
+}
+
+interface RootEntry<T> {
+  /** What else the value depends on, as a string (e.g. the handler a root runs as). */
+  context: string;
+  lookups: LookupRecord;
+  value: T;
+}
+
+/**
+ * A check's result for one walk. `key` is the walk (or any object that is
+ * replaced when the walk is redone); `compute` must reach the call graph only
+ * through the lookups it is given, so they can be replayed against the next graph.
+ */
+export class RootMemo<K extends object, T> {
+  private readonly entries = new WeakMap<K, RootEntry<T>>();
+
+  get(graph: CallGraph, key: K, context: string, compute: (lookups: GraphLookups) => T): T {
+    const known = this.entries.get(key);
+    if (known && known.context === context && known.lookups.holdsIn(graph)) return known.value;
+    const lookups = new LookupRecord();
+    const value = compute(lookups.recording(graph));
+    this.entries.set(key, { context, lookups, value });
+    return value;
+  }
+}
