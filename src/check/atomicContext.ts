@@ -41,7 +41,7 @@ const sleepsInAtomicState = (event: OpEvent): boolean => event.op.sleeps === tru
 /** In an interrupt-context function every sleeping op is. */
 const sleeps = (event: OpEvent): boolean => event.op.sleeps === true;
 
-const perRoot = new RootMemo<RootWalk, Finding[]>();
+const perRoot = new RootMemo<Finding[]>();
 
 export function check(input: CheckInput): Finding[] {
   const found = new Map<string, Finding>();

@@ -9,6 +9,7 @@ import { walkRoots, type Held, type OpEvent } from './contextWalk';
 import { sortFindings, type Finding } from './finding';
 import type { CallStmt, FunctionSummary } from '../model/types';
 import { buildScenario, renderWitness, simulate } from '../sim';
+import { addTo } from '../model/multiMap';
 
 interface Site {
   root: FunctionSummary;
@@ -27,10 +28,7 @@ export function check(input: CheckInput): Finding[] {
     const id = event.op.object!.id;
     const exclusive = event.before.held.filter((h) => h.mode === 'exclusive');
     const into = event.op.action === 'wait' ? waits : event.op.action === 'complete' || event.op.action === 'complete_all' ? completes : undefined;
-    if (!into) return;
-    const sites = into.get(id) ?? [];
-    if (sites.length === 0) into.set(id, sites);
-    sites.push({ root: event.root, call: event.call, held: exclusive });
+    if (into) addTo(into, id, { root: event.root, call: event.call, held: exclusive });
   }, onCompletion);
   const findings: Finding[] = [];
   for (const [id, waitSites] of waits) {

@@ -160,7 +160,7 @@ class RootDependencies {
 const lockClassNamer = perInput((input: CheckInput) => new LockClassNamer(input.files));
 
 /** Each root's dependencies, kept while its walk and the set_class calls stay the same. */
-const perRoot = new RootMemo<RootWalk, Found[]>();
+const perRoot = new RootMemo<Found[]>();
 
 /** The dependency graph of an input, built once and shared by the checks that read it. */
 export const lockGraph = perInput((input: CheckInput): LockGraph => {

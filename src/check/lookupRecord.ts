@@ -9,24 +9,32 @@ export type GraphLookups = Pick<CallGraph, 'definition' | 'targets'>;
 
 export class LookupRecord {
   private readonly definitions = new Map<string, FunctionSummary | undefined>();
-  private readonly targets: [CallStmt, string][] = [];
+  /** Each call looked up, with `CallGraph.targetKey` of the answer. */
+  private readonly targets = new Map<CallStmt, string>();
   /** The last graph asked about, and the answer: every check of one run asks again. */
   private checked: { graph: CallGraph; holds: boolean } | undefined;
 
-  /** A view of `graph` that writes every answer it gives into this record. */
-  recording(graph: CallGraph): GraphLookups {
+  /**
+   * A view of `graph` that writes every answer it gives into this record,
+   * except answers `base` holds already: a result cached next to `base`'s
+   * (a check's work on a root's walk) is only checked for what it added.
+   */
+  recording(graph: CallGraph, base?: LookupRecord): GraphLookups {
     return {
       definition: (name) => {
         const fn = graph.definition(name);
-        this.definitions.set(name, fn);
-        this.checked = undefined;
+        if (!base?.definitions.has(name) && !this.definitions.has(name)) {
+          this.definitions.set(name, fn);
+          this.checked = undefined;
+        }
         return fn;
       },
       targets: (call) => {
-        const found = graph.targets(call);
-        this.targets.push([call, graph.targetKey(call)]);
-        this.checked = undefined;
-        return found;
+        if (!base?.targets.has(call) && !this.targets.has(call)) {
+          this.targets.set(call, graph.targetKey(call));
+          this.checked = undefined;
+        }
+        return graph.targets(call);
       },
     };
   }
@@ -39,9 +47,7 @@ export class LookupRecord {
 
   private answersHold(graph: CallGraph): boolean {
     for (const [name, fn] of this.definitions) if (graph.definition(name) !== fn) return false;
-    for (const [call, found] of this.targets) {
-      if (graph.targetKey(call) !== found) return false;
-    }
+    for (const [call, key] of this.targets) if (graph.targetKey(call) !== key) return false;
     return true;
   }
 }

@@ -6,9 +6,13 @@
 //  - perInput: data derived once per check run and shared by the checks of it;
 //  - RootMemo: one check's work on one root's walk, kept while the walk is
 //    reused and every call-graph lookup the work made gives the same answer.
+//
+// A walk is reused only in a graph that answers its lookups as before
+// (contextWalk.rootWalk), so a RootMemo entry stays valid with it.
 
 import type { CallGraph } from '../model/callGraph';
 import type { FileModel } from '../model/types';
+import type { RootWalk } from './contextWalk';
 import type { CheckInput } from './input';
 import { LookupRecord, type GraphLookups } from './lookupRecord';
 
@@ -37,24 +41,25 @@ export function perInput<T>(compute: (input: CheckInput) => T): (input: CheckInp
 interface RootEntry<T> {
   /** What else the value depends on, as a string (e.g. the handler a root runs as). */
   context: string;
+  /** Lookups the work made beyond those of the walk. */
   lookups: LookupRecord;
   value: T;
 }
 
 /**
- * A check's result for one walk. `key` is the walk (or any object that is
- * replaced when the walk is redone); `compute` must reach the call graph only
- * through the lookups it is given, so they can be replayed against the next graph.
+ * A check's result for one root's walk. `compute` must reach the call graph
+ * only through the lookups it is given, so they can be replayed against the
+ * next graph; those the walk made already hold while the walk is reused.
  */
-export class RootMemo<K extends object, T> {
-  private readonly entries = new WeakMap<K, RootEntry<T>>();
+export class RootMemo<T> {
+  private readonly entries = new WeakMap<RootWalk, RootEntry<T>>();
 
-  get(graph: CallGraph, key: K, context: string, compute: (lookups: GraphLookups) => T): T {
-    const known = this.entries.get(key);
+  get(graph: CallGraph, walk: RootWalk, context: string, compute: (lookups: GraphLookups) => T): T {
+    const known = this.entries.get(walk);
     if (known && known.context === context && known.lookups.holdsIn(graph)) return known.value;
     const lookups = new LookupRecord();
-    const value = compute(lookups.recording(graph));
-    this.entries.set(key, { context, lookups, value });
+    const value = compute(lookups.recording(graph, walk.lookups));
+    this.entries.set(walk, { context, lookups, value });
     return value;
   }
 }

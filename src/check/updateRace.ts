@@ -9,7 +9,9 @@
 import type { CheckInput } from './input';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import { inlineEntry, walkSteps } from '../model/inline';
-import { LookupRecord } from './lookupRecord';
+import { rootWalk } from './contextWalk';
+import { RootMemo } from './memo';
+import { addTo } from '../model/multiMap';
 import type { CallStmt, FunctionSummary, ObjectRef } from '../model/types';
 import { buildScenario, renderWitness, simulate, type SimResult } from '../sim';
 
@@ -32,19 +34,17 @@ const GUARD_CHECKS = new Set(['wait', 'try_wait', 'done', 'inc_unless_negative']
 const GUARD_PUBLISH = new Set(['init', 'reinit', 'add', 'add_return']);
 const SIM_BUDGET_MS = 2_000;
 
-/** Each root's inlined sync ops, kept across runs while its callees stay the same objects. */
-const inlined = new WeakMap<FunctionSummary, { lookups: LookupRecord; calls: CallStmt[] }>();
+/** Each root's inlined sync ops, kept with its walk while its callees stay the same objects. */
+const inlined = new RootMemo<CallStmt[]>();
 
 function opCalls(root: FunctionSummary, input: CheckInput): CallStmt[] {
-  const cached = inlined.get(root);
-  if (cached && cached.lookups.holdsIn(input.graph)) return cached.calls;
-  const lookups = new LookupRecord();
-  const calls: CallStmt[] = [];
-  for (const step of walkSteps(inlineEntry(lookups.recording(input.graph), root))) {
-    if (step.kind === 'call' && step.call.op) calls.push(step.call);
-  }
-  inlined.set(root, { lookups, calls });
-  return calls;
+  return inlined.get(input.graph, rootWalk(input.graph, root), '', (lookups) => {
+    const calls: CallStmt[] = [];
+    for (const step of walkSteps(inlineEntry(lookups, root))) {
+      if (step.kind === 'call' && step.call.op) calls.push(step.call);
+    }
+    return calls;
+  });
 }
 
 /** Reader shapes: a guard checked while outside the domain's read side, then that read side entered. */
@@ -127,7 +127,7 @@ export function check(input: CheckInput): Finding[] {
   for (const root of input.roots) {
     for (const u of shapes(root, input).updaters) {
       const key = `${u.synchronize.op?.object?.id}\u0000${u.guard.id}`;
-      updaters.set(key, [...(updaters.get(key) ?? []), u]);
+      addTo(updaters, key, u);
     }
   }
   if (updaters.size === 0) return findings;

@@ -3,6 +3,7 @@
 // reaches ops member X), notifier blocks (`.notifier_call = f`) and the notes'
 // `=>` edges. Every edge keeps the call's location.
 
+import { addTo } from './multiMap';
 import type { CallStmt, FileModel, FunctionSummary, OpsBinding, Origin, SourceLoc, Stmt } from './types';
 
 export type EdgeKind = 'direct' | 'static_call' | 'ops' | 'notifier' | 'pointer' | 'dispatch' | 'notes';
@@ -81,14 +82,12 @@ export class CallGraph {
     for (const binding of files.flatMap((f) => f.opsBindings)) {
       // `static_call(kvm_x86_mem_enc_ioctl)` is member mem_enc_ioctl of a `struct kvm_x86_ops`.
       const key = `${binding.structType.replace(/_ops$/, '')}_${binding.member}`;
-      this.byMember.set(binding.member, [...(this.byMember.get(binding.member) ?? []), binding]);
-      this.byStaticKey.set(key, [...(this.byStaticKey.get(key) ?? []), binding]);
+      addTo(this.byMember, binding.member, binding);
+      addTo(this.byStaticKey, key, binding);
     }
     for (const file of files) {
       for (const fn of file.functions) {
-        const list = this.definitions.get(fn.name);
-        if (list) list.push(fn);
-        else this.definitions.set(fn.name, [fn]);
+        addTo(this.definitions, fn.name, fn);
       }
     }
     for (const list of this.definitions.values()) if (list.length > 1) list.sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
