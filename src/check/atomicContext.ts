@@ -7,7 +7,7 @@
 // context began and each call on the way as related locations.
 
 import type { CallStmt, SourceLoc, Stmt } from '../model/types';
-import { rootWalk, type Held, type OpEvent, type RootWalk } from './contextWalk';
+import { rootWalk, type Held, type OpEvent } from './contextWalk';
 import { bodiesAlong, calleeOf, callSitesTo, callsIn, insideBranchOn, locKey, opCallAt } from './callSites';
 import { conditionalSuccess, notAcquiredRegion } from './conditionalAcquire';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';

@@ -20,7 +20,7 @@
 // taken across a read-held B), and a static graph can afford the extra edges.
 
 import type { ObjectRef, SourceLoc } from '../model/types';
-import { rootWalk, type Held, type OpEvent, type RootWalk } from './contextWalk';
+import { rootWalk, type Held, type OpEvent } from './contextWalk';
 import type { CheckInput } from './input';
 import { LockClassNamer, isDomainFamily, type LockClass } from './lockClasses';
 import { perInput, RootMemo } from './memo';
