@@ -14,6 +14,9 @@ export interface ReadReply { id: number; model: string }
 
 export interface PoolInput { path: string; file: string }
 
+/** Requests queued at each worker: one to work on, one waiting, so it never idles between files. */
+const IN_FLIGHT = 2;
+
 export async function readWithWorkers(
   workerScript: string,
   data: ReadWorkerData,
@@ -27,17 +30,23 @@ export async function readWithWorkers(
   let done = 0;
   try {
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+      let pending = 0;
       const feed = (): void => {
-        if (next >= inputs.length) return resolve();
-        const id = next++;
-        const input = inputs[id]!;
-        const request: ReadRequest = { id, path: input.path, file: input.file };
-        worker.postMessage(request);
+        while (pending < IN_FLIGHT && next < inputs.length) {
+          const id = next++;
+          const input = inputs[id]!;
+          const request: ReadRequest = { id, path: input.path, file: input.file };
+          worker.postMessage(request);
+          pending++;
+        }
+        if (pending === 0) resolve();
       };
       worker.on('message', (reply: ReadReply) => {
+        pending--;
+        // Ask for more before decoding this reply, so the worker never waits on us.
+        feed();
         results[reply.id] = JSON.parse(reply.model) as FileModel;
         onProgress?.(++done, inputs.length);
-        feed();
       });
       worker.on('error', reject);
       feed();

@@ -4,6 +4,7 @@
 
 import { CParser, MAX_PARSE_BYTES, TreeSlot, type Node, type Tree } from './treeSitter';
 import { StatementReader, type LocMapper } from './cStatements';
+import { SourceText, SyntaxNode } from './syntaxNode';
 import { objectRef, type Aliases } from '../model/objects';
 import { DEFINING_MACROS, type PrimitiveTable } from '../model/primitives';
 import {
@@ -53,7 +54,7 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
   const reuse = options.mapLoc ? undefined : options.reuse;
   const parsed = parser.withTree(text, (tree) => {
     const globals = readDeclarations(parser, tree, file, options, model);
-    readFunctions(parser, tree, file, options, model, globals, reuse);
+    readFunctions(parser, tree, new SourceText(text), file, options, model, globals, reuse);
     return true;
   }, reuse?.tree);
   if (!parsed) model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: 'tree-sitter gave up parsing this file within its time budget' });
@@ -130,7 +131,7 @@ function typeName(text: string): string {
   return text.replace(/^struct\s+/, '').trim();
 }
 
-function readFunctions(parser: CParser, tree: Tree, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
+function readFunctions(parser: CParser, tree: Tree, source: SourceText, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
   const loc = locator(file, options.mapLoc);
   const globalNames = reuse ? [...globals].sort().join(' ') : '';
   const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
@@ -169,7 +170,7 @@ function readFunctions(parser: CParser, tree: Tree, file: string, options: CRead
       origin: options.origin ?? 'c',
       file: loc(nameNode).file,
       params,
-      body: reader.readBlock(body),
+      body: reader.readBlock(new SyntaxNode(body, source)),
       annotations: annotations(text(definition, body), options.aliases),
       loc: loc(nameNode),
       entry: false,

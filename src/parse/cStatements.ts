@@ -4,7 +4,7 @@
 // C per notes line). Unpreprocessed kernel code is full of macros the grammar
 // does not know, so every shape we do not recognise still yields its calls.
 
-import type { Node } from './treeSitter';
+import type { SyntaxNode } from './syntaxNode';
 import type { Aliases } from '../model/objects';
 import { objectRef } from '../model/objects';
 import type { PrimitiveTable } from '../model/primitives';
@@ -41,7 +41,7 @@ export class StatementReader {
 
   constructor(private readonly ctx: StatementContext) {}
 
-  loc(node: Node): SourceLoc {
+  loc(node: SyntaxNode): SourceLoc {
     const start = this.map(node.startPosition.row, node.startPosition.column);
     const end = this.map(node.endPosition.row, node.endPosition.column);
     return { file: start.file, line: start.line, col: start.col, endLine: end.line, endCol: end.col };
@@ -52,10 +52,10 @@ export class StatementReader {
   }
 
   /** A function body or any block: its statements, guards released at the end. */
-  readBlock(block: Node): Stmt[] {
+  readBlock(block: SyntaxNode): Stmt[] {
     this.guardScopes.push([]);
     const out: Stmt[] = [];
-    const children = block.namedChildren.filter((c): c is Node => c !== null);
+    const children = block.namedChildren;
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
       const next = children[i + 1];
@@ -75,14 +75,14 @@ export class StatementReader {
   }
 
   /** The call of a `macro(args)` statement that lacks its semicolon, if it heads a block. */
-  private blockMacro(node: Node): Node | undefined {
+  private blockMacro(node: SyntaxNode): SyntaxNode | undefined {
     // Text first: it costs one call into the parser, the node walk several.
     if (node.text.endsWith(';') || node.type !== 'expression_statement') return undefined;
     const call = node.namedChild(0);
     return call && call.type === 'call_expression' ? call : undefined;
   }
 
-  private readMacroBlock(call: Node, body: Node): Stmt[] {
+  private readMacroBlock(call: SyntaxNode, body: SyntaxNode): Stmt[] {
     const name = call.childForFieldName('function')?.text ?? '';
     const args = argumentNodes(call);
     if (name === 'scoped_guard' || name === 'scoped_cond_guard') {
@@ -111,11 +111,11 @@ export class StatementReader {
     }
   }
 
-  private readBody(node: Node): Stmt[] {
+  private readBody(node: SyntaxNode): Stmt[] {
     return node.type === 'compound_statement' ? this.readBlock(node) : this.readStatement(node);
   }
 
-  readStatement(node: Node): Stmt[] {
+  readStatement(node: SyntaxNode): Stmt[] {
     switch (node.type) {
       case 'compound_statement':
         return this.readBlock(node);
@@ -138,7 +138,7 @@ export class StatementReader {
         return [{ kind: 'goto', label: node.namedChild(0)?.text ?? '', loc: this.loc(node) }];
       case 'labeled_statement': {
         const label = node.childForFieldName('label');
-        const inner = node.namedChildren.filter((c): c is Node => c !== null && c.id !== label?.id);
+        const inner = node.namedChildren.filter((c) => c.id !== label?.id);
         return [{ kind: 'label', name: label?.text ?? '', loc: this.loc(node) }, ...inner.flatMap((c) => this.readStatement(c))];
       }
       case 'break_statement':
@@ -164,7 +164,7 @@ export class StatementReader {
     }
   }
 
-  private expressionStatement(expr: Node): Stmt[] {
+  private expressionStatement(expr: SyntaxNode): Stmt[] {
     const type = expr.type;
     if (type === 'assignment_expression') return this.assignment(expr);
     if (type === 'update_expression') {
@@ -181,7 +181,7 @@ export class StatementReader {
   }
 
   /** `guard(mutex)(&x);`: acquire now, release when the enclosing block ends. */
-  private guardStatement(call: Node): Stmt[] | undefined {
+  private guardStatement(call: SyntaxNode): Stmt[] | undefined {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'call_expression' || fn.childForFieldName('function')?.text !== 'guard') return undefined;
     const type = argumentNodes(fn)[0]?.text ?? '';
@@ -191,7 +191,7 @@ export class StatementReader {
     return [this.opCall(ops.acquire, call)];
   }
 
-  private assignment(expr: Node): Stmt[] {
+  private assignment(expr: SyntaxNode): Stmt[] {
     const left = expr.childForFieldName('left');
     const right = expr.childForFieldName('right');
     if (!left || !right) return this.calls(expr);
@@ -211,16 +211,15 @@ export class StatementReader {
   }
 
   /** A store to a struct field or a file-scope variable is visible to other CPUs. */
-  private isShared(left: Node): boolean {
+  private isShared(left: SyntaxNode): boolean {
     if (left.type === 'field_expression') return true;
     return left.type === 'identifier' && this.ctx.globals.has(left.text) && !this.ctx.locals.has(left.text);
   }
 
-  private declaration(node: Node): Stmt[] {
+  private declaration(node: SyntaxNode): Stmt[] {
     const type = node.childForFieldName('type')?.text ?? '';
     const out: Stmt[] = [];
     for (const declarator of node.childrenForFieldName('declarator')) {
-      if (!declarator) continue;
       const name = declaredName(declarator);
       if (name) this.ctx.locals.set(name, declarator.type === 'pointer_declarator' || declarator.text.includes('*') ? `${type} *` : type);
       const value = declarator.type === 'init_declarator' ? declarator.childForFieldName('value') : null;
@@ -236,11 +235,11 @@ export class StatementReader {
     return out;
   }
 
-  private ifStatement(node: Node): Stmt[] {
+  private ifStatement(node: SyntaxNode): Stmt[] {
     const condition = node.childForFieldName('condition');
     const consequence = node.childForFieldName('consequence');
     const alternative = node.childForFieldName('alternative');
-    const elseBody = alternative ? alternative.namedChildren.filter((c): c is Node => c !== null) : [];
+    const elseBody = alternative ? alternative.namedChildren : [];
     return [
       ...(condition ? this.calls(condition) : []),
       {
@@ -254,15 +253,15 @@ export class StatementReader {
     ];
   }
 
-  private switchStatement(node: Node): Stmt[] {
+  private switchStatement(node: SyntaxNode): Stmt[] {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
     const cases: { labels: string[]; body: Stmt[] }[] = [];
     for (const child of body?.namedChildren ?? []) {
-      if (!child || child.type !== 'case_statement') continue;
+      if (child.type !== 'case_statement') continue;
       const value = child.childForFieldName('value');
       const label = value ? value.text : 'default';
-      const statements = child.namedChildren.filter((c): c is Node => c !== null && c.id !== value?.id);
+      const statements = child.namedChildren.filter((c) => c.id !== value?.id);
       const previous = cases[cases.length - 1];
       // `case A: case B: body` share one body.
       if (previous && previous.body.length === 0) previous.labels.push(label);
@@ -275,7 +274,7 @@ export class StatementReader {
     ];
   }
 
-  private loop(node: Node): Stmt[] {
+  private loop(node: SyntaxNode): Stmt[] {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
     const init = node.type === 'for_statement' ? node.childForFieldName('initializer') : null;
@@ -295,7 +294,7 @@ export class StatementReader {
   }
 
   /** `do { ... } while (0)` is a block, the macro idiom; any other do-loop is a loop. */
-  private doLoop(node: Node): Stmt[] {
+  private doLoop(node: SyntaxNode): Stmt[] {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
     const bodyStmts = body ? this.readBody(body) : [];
@@ -309,7 +308,7 @@ export class StatementReader {
     }];
   }
 
-  private returnStatement(node: Node): Stmt[] {
+  private returnStatement(node: SyntaxNode): Stmt[] {
     const value = node.namedChild(0);
     const out: Stmt[] = value ? this.calls(value) : [];
     // Scope-based guards are released on the way out (include/linux/cleanup.h).
@@ -319,16 +318,15 @@ export class StatementReader {
     return out;
   }
 
-  private releases(owed: SyncOp[], at: Node, atEnd: boolean): Stmt[] {
+  private releases(owed: SyncOp[], at: SyntaxNode, atEnd: boolean): Stmt[] {
     return [...owed].reverse().map((release) => this.opCall(release, at, atEnd));
   }
 
   /** `#ifdef CONFIG_X ... #else ... #endif` inside a body: a branch on the config symbol. */
-  private preprocessor(node: Node): Stmt[] {
+  private preprocessor(node: SyntaxNode): Stmt[] {
     const alternative = node.childForFieldName('alternative');
     const condition = node.childForFieldName('condition') ?? node.childForFieldName('name');
-    const inner = node.namedChildren.filter((c): c is Node =>
-      c !== null && c.id !== alternative?.id && c.id !== condition?.id);
+    const inner = node.namedChildren.filter((c) => c.id !== alternative?.id && c.id !== condition?.id);
     const then = this.readSequence(inner);
     if (node.type === 'preproc_else') return then;
     const symbol = condition?.text ?? '';
@@ -344,7 +342,7 @@ export class StatementReader {
   }
 
   /** Statements that sit side by side without a block of their own (preprocessor arms). */
-  private readSequence(nodes: Node[]): Stmt[] {
+  private readSequence(nodes: SyntaxNode[]): Stmt[] {
     const out: Stmt[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const header = nodes[i + 1] ? this.blockMacro(nodes[i]!) : undefined;
@@ -359,13 +357,13 @@ export class StatementReader {
   }
 
   /** Every call under `node`, arguments before the call that takes them. */
-  calls(node: Node): Stmt[] {
+  calls(node: SyntaxNode): Stmt[] {
     const out: Stmt[] = [];
     this.collectCalls(node, out);
     return out;
   }
 
-  private collectCalls(node: Node, out: Stmt[]): void {
+  private collectCalls(node: SyntaxNode, out: Stmt[]): void {
     // No parenthesis, no call and no assignment worth a walk: skip the subtree.
     const text = node.text;
     if (!text.includes('(') && !text.includes('=')) return;
@@ -382,10 +380,10 @@ export class StatementReader {
       out.push(...this.assignment(node));
       return;
     }
-    for (const child of node.namedChildren) if (child) this.collectCalls(child, out);
+    for (const child of node.namedChildren) this.collectCalls(child, out);
   }
 
-  private callStmt(node: Node): CallStmt | undefined {
+  private callStmt(node: SyntaxNode): CallStmt | undefined {
     const fn = node.childForFieldName('function');
     if (!fn) return undefined;
     const args = argumentNodes(node).map((a) => a.text);
@@ -408,7 +406,7 @@ export class StatementReader {
     return call;
   }
 
-  private opCall(op: SyncOp, at: Node, atEnd = false): CallStmt {
+  private opCall(op: SyncOp, at: SyntaxNode, atEnd = false): CallStmt {
     const loc = this.loc(at);
     const where = atEnd ? { ...loc, line: loc.endLine, col: Math.max(0, loc.endCol - 1) } : loc;
     const args = op.object ? [op.object.text] : [];
@@ -416,13 +414,13 @@ export class StatementReader {
   }
 
   /** What a condition tests: call results, shared objects, parameters, locals. */
-  conditionTests(condition: Node): ConditionTest[] {
+  conditionTests(condition: SyntaxNode): ConditionTest[] {
     const tests: ConditionTest[] = [];
     const seen = new Set<string>();
     const add = (key: string, test: ConditionTest) => {
       if (!seen.has(key)) { seen.add(key); tests.push(test); }
     };
-    const visit = (node: Node): void => {
+    const visit = (node: SyntaxNode): void => {
       switch (node.type) {
         case 'call_expression': {
           const fn = node.childForFieldName('function');
@@ -451,19 +449,19 @@ export class StatementReader {
         case 'sizeof_expression':
           return;
       }
-      for (const child of node.namedChildren) if (child) visit(child);
+      for (const child of node.namedChildren) visit(child);
     };
     visit(condition);
     return tests;
   }
 }
 
-function argumentNodes(call: Node): Node[] {
+function argumentNodes(call: SyntaxNode): SyntaxNode[] {
   const args = call.childForFieldName('arguments');
-  return args ? args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  return args ? args.namedChildren.filter((c) => c.type !== 'comment') : [];
 }
 
-function isStaticCall(fn: Node): boolean {
+function isStaticCall(fn: SyntaxNode): boolean {
   if (fn.type !== 'call_expression') return false;
   const name = fn.childForFieldName('function')?.text;
   return name === 'static_call' || name === 'static_call_cond' || name === 'static_call_mod';
@@ -474,8 +472,8 @@ function stripParens(text: string): string {
   return trimmed.startsWith('(') && trimmed.endsWith(')') ? trimmed.slice(1, -1).trim() : trimmed;
 }
 
-function declaredName(declarator: Node): string | undefined {
-  let node: Node | null = declarator;
+function declaredName(declarator: SyntaxNode): string | undefined {
+  let node: SyntaxNode | null = declarator;
   while (node && node.type !== 'identifier') {
     node = node.childForFieldName('declarator') ?? node.namedChild(0);
   }

@@ -8,7 +8,8 @@
 // The arrows and indentation are line-based; the text of each line is C, so
 // each line is parsed with tree-sitter-c (all lines of a region in one parse).
 
-import type { CParser, Node } from './treeSitter';
+import type { CParser } from './treeSitter';
+import { SourceText, SyntaxNode } from './syntaxNode';
 import { StatementReader, type StatementContext } from './cStatements';
 import type { Aliases } from '../model/objects';
 import type { PrimitiveTable } from '../model/primitives';
@@ -151,13 +152,14 @@ export function readNotes(parser: CParser, lines: readonly string[], file: strin
   };
   const parsed = new Map<number, Stmt[]>();
   parser.withTree(source, (tree) => {
+    const text = new SourceText(source);
     for (const fn of tree.rootNode.namedChildren) {
       if (fn?.type !== 'function_definition') continue;
       const body = fn.childForFieldName('body');
       const row = fn.startPosition.row;
       // Each entry point starts a chain of its own: nothing is assigned yet.
       if (classified[row]?.kind === 'entry') locals.clear();
-      if (body) parsed.set(row, statementsOf(new StatementReader(context), body));
+      if (body) parsed.set(row, statementsOf(new StatementReader(context), new SyntaxNode(body, text)));
     }
   });
   const builder = new ChainBuilder(file, firstLine, lines);
@@ -172,8 +174,8 @@ export function readNotes(parser: CParser, lines: readonly string[], file: strin
   return { functions: builder.finish(), problems: builder.problems, parsed, assertions };
 }
 
-function statementsOf(reader: StatementReader, body: Node): Stmt[] {
-  return body.namedChildren.flatMap((c) => (c ? reader.readStatement(c) : []));
+function statementsOf(reader: StatementReader, body: SyntaxNode): Stmt[] {
+  return body.namedChildren.flatMap((c) => reader.readStatement(c));
 }
 
 interface Frame {

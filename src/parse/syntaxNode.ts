@@ -1,0 +1,112 @@
+// A read-only view of a tree-sitter node that asks the WASM side each thing
+// once. Every web-tree-sitter getter (type, endIndex, text, fields, children)
+// crosses into WASM and marshals the node again, and the statement reader
+// asks the same node several times; here each answer is kept, text is cut
+// from the source string by offset, and end positions come from a line table.
+// A view lives no longer than the tree it wraps (CParser.withTree).
+
+import type { Node } from './treeSitter';
+
+export interface Point { row: number; column: number }
+
+/** The text a tree was parsed from, with where each line starts (for positions). */
+export class SourceText {
+  private lineStarts: number[] | undefined;
+
+  constructor(readonly text: string) {}
+
+  /** Row and column of an index, as tree-sitter counts them: rows at '\n', columns in UTF-16 units. */
+  pointAt(index: number): Point {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return { row: low, column: index - starts[low]! };
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+export class SyntaxNode {
+  readonly id: number;
+  readonly startIndex: number;
+  readonly startPosition: Point;
+  private cachedType: string | undefined;
+  private cachedEnd = -1;
+  private cachedText: string | undefined;
+  private cachedNamed: SyntaxNode[] | undefined;
+  private cachedFields: Map<string, SyntaxNode | null> | undefined;
+
+  constructor(private readonly node: Node, private readonly source: SourceText) {
+    this.id = node.id;
+    this.startIndex = node.startIndex;
+    this.startPosition = node.startPosition;
+  }
+
+  get type(): string {
+    return (this.cachedType ??= this.node.type);
+  }
+
+  get endIndex(): number {
+    if (this.cachedEnd < 0) this.cachedEnd = this.node.endIndex;
+    return this.cachedEnd;
+  }
+
+  get endPosition(): Point {
+    return this.source.pointAt(this.endIndex);
+  }
+
+  get text(): string {
+    return (this.cachedText ??= this.source.text.slice(this.startIndex, this.endIndex));
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    if (!this.cachedNamed) {
+      this.cachedNamed = [];
+      for (const child of this.node.namedChildren) if (child) this.cachedNamed.push(new SyntaxNode(child, this.source));
+    }
+    return this.cachedNamed;
+  }
+
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  /** The first child, named or not (a preprocessor directive's keyword). */
+  child(index: number): SyntaxNode | null {
+    const child = this.node.child(index);
+    return child ? this.known(child) : null;
+  }
+
+  childForFieldName(field: string): SyntaxNode | null {
+    const fields = (this.cachedFields ??= new Map());
+    let found = fields.get(field);
+    if (found === undefined) {
+      const child = this.node.childForFieldName(field);
+      found = child ? this.known(child) : null;
+      fields.set(field, found);
+    }
+    return found;
+  }
+
+  childrenForFieldName(field: string): SyntaxNode[] {
+    return this.node.childrenForFieldName(field).filter((c): c is Node => c !== null).map((c) => this.known(c));
+  }
+
+  /**
+   * The view of a child already listed among the named children, so its
+   * answers are shared; a new view otherwise (listing the children only to
+   * find it would cost more than it saves).
+   */
+  private known(child: Node): SyntaxNode {
+    return this.cachedNamed?.find((c) => c.id === child.id) ?? new SyntaxNode(child, this.source);
+  }
+}
