@@ -16,27 +16,22 @@ import type { RootWalk } from './contextWalk';
 import type { CheckInput } from './input';
 import { LookupRecord, type GraphLookups } from './lookupRecord';
 
-/** `compute(file)`, once per FileModel object. */
-export function perFile<T>(compute: (file: FileModel) => T): (file: FileModel) => T {
-  const cache = new WeakMap<FileModel, T>();
-  return (file) => {
-    if (cache.has(file)) return cache.get(file)!;
-    const value = compute(file);
-    cache.set(file, value);
+/** `compute(key)`, once per key object. */
+function oncePer<K extends object, T>(compute: (key: K) => T): (key: K) => T {
+  const cache = new WeakMap<K, T>();
+  return (key) => {
+    if (cache.has(key)) return cache.get(key)!;
+    const value = compute(key);
+    cache.set(key, value);
     return value;
   };
 }
 
+/** `compute(file)`, once per FileModel object. */
+export const perFile: <T>(compute: (file: FileModel) => T) => (file: FileModel) => T = oncePer;
+
 /** `compute(input)`, once per CheckInput: several checks of one run share it. */
-export function perInput<T>(compute: (input: CheckInput) => T): (input: CheckInput) => T {
-  const cache = new WeakMap<CheckInput, T>();
-  return (input) => {
-    if (cache.has(input)) return cache.get(input)!;
-    const value = compute(input);
-    cache.set(input, value);
-    return value;
-  };
-}
+export const perInput: <T>(compute: (input: CheckInput) => T) => (input: CheckInput) => T = oncePer;
 
 interface RootEntry<T> {
   /** What else the value depends on, as a string (e.g. the handler a root runs as). */
