@@ -22,6 +22,9 @@ import { run } from '../scripts/lib/run.mjs';
 import { setupEditor } from '../scripts/setup-editor.mjs';
 
 const BAR = { keystrokeMs: 250, indexMs: 15_000, responsiveMs: 100, panelMs: 500 };
+/** RACELENS_BENCH_ONLY=edit,tree,panel (comma-separated) runs only those phases; unset, all of them. */
+const ONLY = new Set((process.env.RACELENS_BENCH_ONLY ?? 'edit,tree,panel').split(',').map((p) => p.trim()).filter(Boolean));
+for (const phase of ONLY) if (!['edit', 'tree', 'panel'].includes(phase)) throw new Error(`RACELENS_BENCH_ONLY: no phase '${phase}' (edit, tree, panel)`);
 const PHASE_TIMEOUT_MS = 5 * 60_000;
 /** Keystrokes timed in the 10,000-line file, after WARMUP untimed ones. */
 const KEYSTROKES = 20;
@@ -192,27 +195,33 @@ try {
   });
   console.log(`Editor: measured in code-server's VS Code (headless Chromium), the analysis on its worker thread; logs in ${logDir}`);
 
-  const edit = await measure(server, 'edit', keystrokes);
-  const typed = edit.driven;
-  console.log(`  keystroke to updated diagnostics, ${edit.lines.toLocaleString('en')}-line C file (debounce ${edit.debounceMs} ms), ` +
-    `key press in the browser to the squiggle changed on screen: ${ms(median(typed))} median of ${typed.length} ` +
-    `(${ms(Math.min(...typed))}–${ms(Math.max(...typed))}), ${verdict(median(typed), BAR.keystrokeMs)}`);
+  if (ONLY.has('edit')) {
+    const edit = await measure(server, 'edit', keystrokes);
+    const typed = edit.driven;
+    console.log(`  keystroke to updated diagnostics, ${edit.lines.toLocaleString('en')}-line C file (debounce ${edit.debounceMs} ms), ` +
+      `key press in the browser to the squiggle changed on screen: ${ms(median(typed))} median of ${typed.length} ` +
+      `(${ms(Math.min(...typed))}–${ms(Math.max(...typed))}), ${verdict(median(typed), BAR.keystrokeMs)}`);
+  }
 
-  const tree = await measure(server, 'tree');
-  const index = tree.done - tree.opened;
-  console.log(`  first index of a ${tree.files}-file folder: ${ms(index)} from opening the window to the analysis done ` +
-    `(${ms(tree.done - tree.activated)} of it after RaceLens activated), ${verdict(index, BAR.indexMs)}; ${tree.findings} findings`);
-  const slow = tree.hover.p95Ms < BAR.responsiveMs ? `responsive (95% of hovers under ${ms(BAR.responsiveMs)})` : `NOT responsive: 5% of hovers over ${ms(tree.hover.p95Ms)}`;
-  console.log(`  meanwhile, ${tree.hover.count} hovers on the open C file: ${ms(tree.hover.medianMs)} median, ${ms(tree.hover.p95Ms)} 95th percentile, ` +
-    `${ms(tree.hover.maxMs)} at most; extension host event loop late by ${ms(tree.eventLoopLag.maxMs)} at most; ${slow}`);
+  if (ONLY.has('tree')) {
+    const tree = await measure(server, 'tree');
+    const index = tree.done - tree.opened;
+    console.log(`  first index of a ${tree.files}-file folder: ${ms(index)} from opening the window to the analysis done ` +
+      `(${ms(tree.done - tree.activated)} of it after RaceLens activated), ${verdict(index, BAR.indexMs)}; ${tree.findings} findings`);
+    const slow = tree.hover.p95Ms < BAR.responsiveMs ? `responsive (95% of hovers under ${ms(BAR.responsiveMs)})` : `NOT responsive: 5% of hovers over ${ms(tree.hover.p95Ms)}`;
+    console.log(`  meanwhile, ${tree.hover.count} hovers on the open C file: ${ms(tree.hover.medianMs)} median, ${ms(tree.hover.p95Ms)} 95th percentile, ` +
+      `${ms(tree.hover.maxMs)} at most; extension host event loop late by ${ms(tree.eventLoopLag.maxMs)} at most; ${slow}`);
+  }
 
-  const panels = [];
-  for (let i = 1; i <= PANEL_WINDOWS; i++) panels.push(await measure(server, `panel${i}`));
-  const first = median(panels.map((p) => p.firstMs));
-  console.log(`  timeline panel, ${panels[0].rows}-row witness (the webview drawing it in ${ms(median(panels.map((p) => p.drawMs)))}): ` +
-    `first panel of a window ${ms(first)} median of ${panels.length} windows (${panels.map((p) => ms(p.firstMs)).join(', ')}), ${verdict(first, BAR.panelMs)}; ` +
-    `shown again in it ${ms(median(panels.flatMap((p) => p.againMs)))} median; ` +
-    `closed and opened again ${ms(median(panels.flatMap((p) => p.reopenedMs)))} median (code-server: a new webview's service worker replaces the last one's first)`);
+  if (ONLY.has('panel')) {
+    const panels = [];
+    for (let i = 1; i <= PANEL_WINDOWS; i++) panels.push(await measure(server, `panel${i}`));
+    const first = median(panels.map((p) => p.firstMs));
+    console.log(`  timeline panel, ${panels[0].rows}-row witness (the webview drawing it in ${ms(median(panels.map((p) => p.drawMs)))}): ` +
+      `first panel of a window ${ms(first)} median of ${panels.length} windows (${panels.map((p) => ms(p.firstMs)).join(', ')}), ${verdict(first, BAR.panelMs)}; ` +
+      `shown again in it ${ms(median(panels.flatMap((p) => p.againMs)))} median; ` +
+      `closed and opened again ${ms(median(panels.flatMap((p) => p.reopenedMs)))} median (code-server: a new webview's service worker replaces the last one's first)`);
+  }
 } finally {
   await server?.stop();
   rmSync(temp, { recursive: true, force: true });
