@@ -1,10 +1,11 @@
-// The timeline webview's script. It draws what the host sends (a
-// TimelineView), keeps it with setState so a reload restores it, and tells
+// The timeline webview's script. It draws the timeline its page carries
+// (or its saved state) as soon as it runs, then what the host sends (a
+// TimelineView); keeps it with setState so a reload restores it; and tells
 // the host which row the user selects. Keys: ↑/↓ (j/k) step, Home/End
 // first/last, b the step where the property breaks, Enter show the line.
 
-import { isPanelState, moveSelection, type HostMessage, type Move, type PanelState } from '../../src/report/timelineProtocol';
-import { render, select, type Rendered } from './render';
+import { INITIAL_STATE_ID, isPanelState, moveSelection, type HostMessage, type Move, type PanelState } from '../../src/report/timelineProtocol';
+import { completeRows, render, select, type Rendered } from './render';
 import { vscode } from './vscodeApi';
 
 const app = document.getElementById('app')!;
@@ -41,13 +42,35 @@ function show(next: PanelState): void {
     return;
   }
   const started = performance.now();
-  rendered = render(app, state.view);
-  wire(rendered);
-  select(state.view, rendered, -1, state.selected);
+  const drawing = rendered = render(app, state.view, state.selected);
+  wire(drawing);
+  select(state.view, drawing, -1, state.selected);
   persist();
-  // After layout: the time until the table can be seen, not just built.
-  const { id, rows } = state.view;
-  requestAnimationFrame(() => vscode.postMessage({ type: 'rendered', id, rows: rows.length, ms: performance.now() - started }));
+  const { view } = state;
+  const ms = performance.now() - started;
+  afterPaint(() => {
+    // The host learns when the timeline was on screen; then the rows below the first screenful follow.
+    vscode.postMessage({ type: 'rendered', id: view.id, rows: view.rows.length, ms, paintedAt: performance.timeOrigin + performance.now() });
+    if (rendered === drawing) completeRows(view, drawing);
+  });
+}
+
+/**
+ * Runs `then` once what is drawn has been painted where the user sees it.
+ * The workbench keeps a new page's frame hidden until the page's load
+ * event (or 200 ms without one), so a new page waits for that first; then
+ * a task after the next animation frame runs once that frame is painted.
+ */
+function afterPaint(then: () => void): void {
+  let scheduled = false;
+  const nextFrame = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => setTimeout(then, 0));
+  };
+  if (document.readyState === 'complete') return nextFrame();
+  window.addEventListener('load', nextFrame, { once: true });
+  setTimeout(nextFrame, 250);
 }
 
 function choose(row: number, reveal: boolean): void {
@@ -111,7 +134,25 @@ window.addEventListener('resize', () => {
   if (state && rendered) rendered.rows[state.selected]?.scrollIntoView({ block: 'nearest' });
 });
 
-// After a reload the saved state draws at once; the host then sends the latest.
+/** The timeline the page's HTML carries (a JSON data block), if any. */
+function embeddedState(): PanelState | undefined {
+  const text = document.getElementById(INITIAL_STATE_ID)?.textContent;
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isPanelState(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Drawn at once, before the page has finished loading: the saved state after a reload (the
+// latest this page showed), else the timeline the page was made for. The host then sends
+// only what is newer.
 const saved = vscode.getState();
-if (isPanelState(saved)) show(saved);
-vscode.postMessage({ type: 'ready' });
+const initial = isPanelState(saved) ? saved : embeddedState();
+if (initial) {
+  show(initial);
+  rendered?.grid.focus();
+}
+vscode.postMessage({ type: 'ready', id: state?.view.id, selected: state?.selected });

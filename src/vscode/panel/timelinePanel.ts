@@ -3,16 +3,17 @@
 // step. The page is static: media/timeline.css and dist/webview/timeline.js
 // written into it under a strict CSP with a per-load nonce (the page loads
 // nothing: in the browser each load would go through the webview's service
-// worker and cost a round trip before the first paint); the data arrives
-// by postMessage only (src/report/timelineProtocol.ts) and the webview
-// keeps it with setState, so a reload — or a restart, through the
-// serializer — restores it.
+// worker and cost a round trip before the first paint). A new page carries
+// the timeline it opens on as a JSON data block, so it draws while it loads;
+// later timelines arrive by postMessage (src/report/timelineProtocol.ts).
+// The webview keeps its timeline with setState, so a reload — or a
+// restart, through the serializer — restores it.
 
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildTimelineView, rowAt, type TimelineView } from '../../report/timelineView';
-import { isPanelState, isWebviewMessage, type HostMessage, type PanelState, type WebviewMessage } from '../../report/timelineProtocol';
+import { INITIAL_STATE_ID, initialStateJson, isPanelState, isWebviewMessage, type HostMessage, type PanelState, type WebviewMessage } from '../../report/timelineProtocol';
 import type { TimelineSource } from '../../report/timelineSource';
 import { reveal, type FileKeys } from '../locations';
 
@@ -21,14 +22,14 @@ export const TIMELINE_VIEW_TYPE = 'racelens.timeline';
 export class TimelinePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private state: PanelState | undefined;
-  /** The timeline last handed to the panel, and when (performance.now()). */
+  /** The timeline last handed to the panel, and when (wall clock: see `wallClock`). */
   private shown: { id: string; at: number } | undefined;
   /**
-   * The timeline on show once drawn: how long the webview took to draw it,
-   * and how long from show() until the host heard so (a new panel's page
-   * loading included).
+   * The timeline on show once on screen: how long the webview took to build
+   * it, how long from show() until the webview painted it (a new panel's
+   * page loading included), and until the host heard so.
    */
-  private drawn: { id: string; ms: number; openMs: number } | undefined;
+  private drawn: { id: string; ms: number; openMs: number; heardMs: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The page's style and script, read once. */
   private assets: { css: string; script: string } | undefined;
@@ -57,23 +58,31 @@ export class TimelinePanel implements vscode.Disposable {
     return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.ms : undefined;
   }
 
-  /** Milliseconds from show() until the timeline on show was drawn, once it has. */
+  /** Milliseconds from show() until the timeline on show was painted in the webview, once it has. */
   get openMs(): number | undefined {
     return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.openMs : undefined;
   }
 
+  /** Milliseconds from show() until the host heard that the timeline on show was painted. */
+  get heardMs(): number | undefined {
+    return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.heardMs : undefined;
+  }
+
   show(source: TimelineSource): TimelineView {
-    this.shown = { id: source.id, at: performance.now() };
+    this.shown = { id: source.id, at: wallClock() };
     this.drawn = undefined;
     const view = buildTimelineView(source, (file) => this.keys.display(file));
     this.state = { view, selected: view.breakRow ?? 0 };
-    if (this.panel) this.panel.reveal(undefined, true);
-    else {
-      const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'RaceLens Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableFindWidget: true });
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      this.post({ type: 'show', view, selected: this.state.selected });
+    } else {
+      // All options at creation: set later, they would make the workbench send the page's content twice.
+      const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'RaceLens Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...WEBVIEW_OPTIONS, enableFindWidget: true });
+      // The new page carries the timeline: it needs no message to draw it.
       this.attach(panel);
     }
     this.panel!.title = `Timeline: ${view.title}`;
-    this.post({ type: 'show', view, selected: this.state.selected });
     return view;
   }
 
@@ -85,8 +94,9 @@ export class TimelinePanel implements vscode.Disposable {
   private revive(panel: vscode.WebviewPanel, state: unknown): void {
     if (isPanelState(state)) {
       this.state = state;
-      this.shown = { id: state.view.id, at: performance.now() };
+      this.shown = { id: state.view.id, at: wallClock() };
     }
+    panel.webview.options = WEBVIEW_OPTIONS;
     this.attach(panel);
   }
 
@@ -97,8 +107,7 @@ export class TimelinePanel implements vscode.Disposable {
       // The source map stays beside the bundle: a page that loads nothing has no use for its link.
       script: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'timeline.js').fsPath, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
     };
-    panel.webview.options = { enableScripts: true, localResourceRoots: [] };
-    panel.webview.html = page(this.assets);
+    panel.webview.html = page(this.assets, this.state);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidDispose(() => {
@@ -113,7 +122,10 @@ export class TimelinePanel implements vscode.Disposable {
     const view = this.state?.view;
     switch (handled.type) {
       case 'ready':
-        if (this.state) this.post({ type: 'show', view: this.state.view, selected: this.state.selected });
+        // The page drew what its HTML or saved state held; only something newer needs sending.
+        if (!this.state) return;
+        if (handled.id !== this.state.view.id) this.post({ type: 'show', view: this.state.view, selected: this.state.selected });
+        else if (handled.selected !== this.state.selected) this.post({ type: 'select', row: this.state.selected });
         return;
       case 'selected': {
         const row = view?.rows[handled.row];
@@ -123,11 +135,13 @@ export class TimelinePanel implements vscode.Disposable {
         return;
       }
       case 'rendered': {
-        // The first drawing after show() (or a revival) counts: a new page draws twice, the queued message then the answer to `ready`.
+        // The first painting after show() (or a revival) counts.
         if (this.drawn?.id === handled.id || this.shown?.id !== handled.id) return;
-        const openMs = performance.now() - this.shown.at;
-        this.drawn = { id: handled.id, ms: handled.ms, openMs };
-        this.output.appendLine(`timeline panel: ${handled.rows} rows drawn in ${Math.round(handled.ms)} ms, shown ${Math.round(openMs)} ms after it was asked for`);
+        const heardMs = wallClock() - this.shown.at;
+        // The webview's clock and ours are the same machine's; never more than when we heard it.
+        const openMs = Math.min(heardMs, Math.max(0, handled.paintedAt - this.shown.at));
+        this.drawn = { id: handled.id, ms: handled.ms, openMs, heardMs };
+        this.output.appendLine(`timeline panel: ${handled.rows} rows built in ${Math.round(handled.ms)} ms, on screen ${Math.round(openMs)} ms after it was asked for`);
         return;
       }
       case 'command':
@@ -166,11 +180,21 @@ export class TimelinePanel implements vscode.Disposable {
   }
 }
 
+/** Scripts on, and no local file readable: the page loads nothing. */
+const WEBVIEW_OPTIONS: vscode.WebviewOptions = { enableScripts: true, localResourceRoots: [] };
+
+/** Milliseconds since the epoch, sub-millisecond; the webview stamps its painting the same way. */
+function wallClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /**
- * The panel's page: no data, nothing remote or loaded; only the style and
- * script carrying this load's nonce may apply or run.
+ * The panel's page: nothing remote or loaded; only the style and script
+ * carrying this load's nonce may apply or run. `state`, when known, rides
+ * along as a JSON data block (never run: not JavaScript) for the script to
+ * draw at once.
  */
-function page({ css, script }: { css: string; script: string }): string {
+function page({ css, script }: { css: string; script: string }, state: PanelState | undefined): string {
   // The bundle and the style sheet are ours; still, neither may close its element early.
   if (/<\/(?:script|style)/i.test(css + script)) throw new Error('the timeline page\'s style or script contains a closing tag');
   const nonce = randomBytes(16).toString('base64');
@@ -186,6 +210,7 @@ function page({ css, script }: { css: string; script: string }): string {
 </head>
 <body>
   <main id="app" aria-live="polite"><p class="empty">Loading the timeline…</p></main>
+  ${state ? `<script type="application/json" id="${INITIAL_STATE_ID}">${initialStateJson(state)}</script>` : ''}
   <script nonce="${nonce}">${script}</script>
 </body>
 </html>`;
