@@ -12,6 +12,8 @@ const app = document.getElementById('app')!;
 let state: PanelState | undefined;
 let rendered: Rendered | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** The view on screen, as JSON: a `show` of the same timeline keeps the drawing. */
+let drawnKey: string | undefined;
 
 /**
  * Hands the state to VS Code, which gives it back after a reload. The page
@@ -31,28 +33,44 @@ function save(): void {
 }
 
 function show(next: PanelState): void {
-  state = { view: next.view, selected: Math.min(next.selected, Math.max(0, next.view.rows.length - 1)) };
-  if (state.view.rows.length === 0) {
+  const started = performance.now();
+  const selected = Math.min(next.selected, Math.max(0, next.view.rows.length - 1));
+  const key = JSON.stringify(next.view);
+  if (state && rendered && key === drawnKey) {
+    // The same timeline is on screen already (shown again, or sent while the page carried it): keep the drawing.
+    select(state.view, rendered, state.selected, selected);
+    state.selected = selected;
+    persist();
+    report(state.view, performance.now() - started);
+    return;
+  }
+  drawnKey = key;
+  state = { view: next.view, selected };
+  const { view } = state;
+  if (view.rows.length === 0) {
     const empty = document.createElement('p');
     empty.className = 'empty';
-    empty.textContent = `${state.view.title}: no step to show.`;
+    empty.textContent = `${view.title}: no step to show.`;
     app.replaceChildren(empty);
     rendered = undefined;
     persist();
+    report(view, performance.now() - started);
     return;
   }
-  const started = performance.now();
-  const drawing = rendered = render(app, state.view, state.selected);
+  const drawing = rendered = render(app, view, selected);
   wire(drawing);
-  select(state.view, drawing, -1, state.selected);
+  select(view, drawing, -1, selected);
   persist();
-  const { view } = state;
-  const ms = performance.now() - started;
+  // First the report of the first screenful painted, then the rows below it.
+  report(view, performance.now() - started);
   afterPaint(() => {
-    // The host learns when the timeline was on screen; then the rows below the first screenful follow.
-    vscode.postMessage({ type: 'rendered', id: view.id, rows: view.rows.length, ms, paintedAt: performance.timeOrigin + performance.now() });
     if (rendered === drawing) completeRows(view, drawing);
   });
+}
+
+/** Tells the host when `view` was on screen, and how long building it took. */
+function report(view: PanelState['view'], ms: number): void {
+  afterPaint(() => vscode.postMessage({ type: 'rendered', id: view.id, rows: view.rows.length, ms, paintedAt: performance.timeOrigin + performance.now() }));
 }
 
 /**

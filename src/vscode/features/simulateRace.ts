@@ -58,6 +58,8 @@ async function simulateRace(s: Services, args: SimulateArgs): Promise<SimulateRe
   }
   const names = entries.map((e) => `${e.name}${e.copies && e.copies > 1 ? ` ×${e.copies}` : ''}`).join(', ');
   const title = `RaceLens: simulating ${names}`;
+  // The panel opens now and loads while the simulation runs: its timeline then only has to be sent.
+  const abandon = args.open !== false ? s.panel.prepare(`Simulating ${names}…`) : undefined;
   let output: SimulateOutput;
   try {
     output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
@@ -66,6 +68,7 @@ async function simulateRace(s: Services, args: SimulateArgs): Promise<SimulateRe
         onProgress: (p) => progress.report({ message: `${p.executions} executions, ${p.states} states, ${(p.ms / 1000).toFixed(1)} s` }),
       }));
   } catch (error) {
+    abandon?.();
     void vscode.window.showErrorMessage(`RaceLens: the simulation failed: ${(error as Error).message.split('\n')[0]}`);
     return undefined;
   }
@@ -77,7 +80,7 @@ async function simulateRace(s: Services, args: SimulateArgs): Promise<SimulateRe
     s.timelines.remember(first.id);
     s.panel.show(first);
     result.opened = first.id;
-  }
+  } else abandon?.();
   const stopped = output.stats.stopped ? ` (stopped early: ${output.stats.stopped}; not every interleaving was explored)` : '';
   void vscode.window.showInformationMessage(`RaceLens: ${output.verdict}${stopped}.`, 'Show Report').then((choice) => choice && s.output.show(true));
   return result;

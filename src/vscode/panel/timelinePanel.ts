@@ -68,6 +68,27 @@ export class TimelinePanel implements vscode.Disposable {
     return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.heardMs : undefined;
   }
 
+  /**
+   * Opens the panel before its timeline exists — Simulate Race calls this as
+   * the simulation starts — so the page loads (in the browser a new webview
+   * takes a few hundred milliseconds) while the simulation runs; show() then
+   * only has to send the timeline. An open panel keeps what it shows, with
+   * `text` as its busy note. Returns what to call if no timeline follows.
+   */
+  prepare(text: string): () => void {
+    if (this.panel) {
+      this.post({ type: 'busy', text });
+      return () => this.post({ type: 'busy' });
+    }
+    this.state = undefined;
+    this.shown = undefined;
+    const panel = this.create(`Timeline: ${text}`, text);
+    // Nothing came of it (cancelled, failed, no witness): a panel that never showed a timeline goes.
+    return () => {
+      if (this.panel === panel && !this.state) panel.dispose();
+    };
+  }
+
   show(source: TimelineSource): TimelineView {
     this.shown = { id: source.id, at: wallClock() };
     this.drawn = undefined;
@@ -77,13 +98,18 @@ export class TimelinePanel implements vscode.Disposable {
       this.panel.reveal(undefined, true);
       this.post({ type: 'show', view, selected: this.state.selected });
     } else {
-      // All options at creation: set later, they would make the workbench send the page's content twice.
-      const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'RaceLens Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...WEBVIEW_OPTIONS, enableFindWidget: true });
       // The new page carries the timeline: it needs no message to draw it.
-      this.attach(panel);
+      this.create(`Timeline: ${view.title}`, 'Loading the timeline…');
     }
     this.panel!.title = `Timeline: ${view.title}`;
     return view;
+  }
+
+  private create(title: string, placeholder: string): vscode.WebviewPanel {
+    // All options at creation: set later, they would make the workbench send the page's content twice.
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...WEBVIEW_OPTIONS, enableFindWidget: true });
+    this.attach(panel, placeholder);
+    return panel;
   }
 
   dispose(): void {
@@ -100,14 +126,14 @@ export class TimelinePanel implements vscode.Disposable {
     this.attach(panel);
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
+  private attach(panel: vscode.WebviewPanel, placeholder = 'Loading the timeline…'): void {
     this.panel = panel;
     this.assets ??= {
       css: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline.css').fsPath, 'utf8'),
       // The source map stays beside the bundle: a page that loads nothing has no use for its link.
       script: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'timeline.js').fsPath, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
     };
-    panel.webview.html = page(this.assets, this.state);
+    panel.webview.html = page(this.assets, this.state, placeholder);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidDispose(() => {
@@ -183,6 +209,11 @@ export class TimelinePanel implements vscode.Disposable {
 /** Scripts on, and no local file readable: the page loads nothing. */
 const WEBVIEW_OPTIONS: vscode.WebviewOptions = { enableScripts: true, localResourceRoots: [] };
 
+/** Text as HTML content: entry-point names come from the user's files. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /** Milliseconds since the epoch, sub-millisecond; the webview stamps its painting the same way. */
 function wallClock(): number {
   return performance.timeOrigin + performance.now();
@@ -194,7 +225,7 @@ function wallClock(): number {
  * along as a JSON data block (never run: not JavaScript) for the script to
  * draw at once.
  */
-function page({ css, script }: { css: string; script: string }, state: PanelState | undefined): string {
+function page({ css, script }: { css: string; script: string }, state: PanelState | undefined, placeholder: string): string {
   // The bundle and the style sheet are ours; still, neither may close its element early.
   if (/<\/(?:script|style)/i.test(css + script)) throw new Error('the timeline page\'s style or script contains a closing tag');
   const nonce = randomBytes(16).toString('base64');
@@ -209,7 +240,7 @@ function page({ css, script }: { css: string; script: string }, state: PanelStat
   <title>RaceLens Timeline</title>
 </head>
 <body>
-  <main id="app" aria-live="polite"><p class="empty">Loading the timeline…</p></main>
+  <main id="app" aria-live="polite"><p class="empty">${escapeHtml(placeholder)}</p></main>
   ${state ? `<script type="application/json" id="${INITIAL_STATE_ID}">${initialStateJson(state)}</script>` : ''}
   <script nonce="${nonce}">${script}</script>
 </body>
