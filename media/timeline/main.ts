@@ -12,8 +12,6 @@ const app = document.getElementById('app')!;
 let state: PanelState | undefined;
 let rendered: Rendered | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
-/** The view on screen, as JSON: a `show` of the same timeline keeps the drawing. */
-let drawnKey: string | undefined;
 
 /**
  * Hands the state to VS Code, which gives it back after a reload. The page
@@ -35,8 +33,7 @@ function save(): void {
 function show(next: PanelState): void {
   const started = performance.now();
   const selected = Math.min(next.selected, Math.max(0, next.view.rows.length - 1));
-  const key = JSON.stringify(next.view);
-  if (state && rendered && key === drawnKey) {
+  if (state && rendered && sameTimeline(state.view, next.view)) {
     // The same timeline is on screen already (shown again, or sent while the page carried it): keep the drawing.
     select(state.view, rendered, state.selected, selected);
     state.selected = selected;
@@ -44,7 +41,6 @@ function show(next: PanelState): void {
     report(state.view, performance.now() - started);
     return;
   }
-  drawnKey = key;
   state = { view: next.view, selected };
   const { view } = state;
   if (view.rows.length === 0) {
@@ -66,6 +62,11 @@ function show(next: PanelState): void {
   afterPaint(() => {
     if (rendered === drawing) completeRows(view, drawing);
   });
+}
+
+/** The same timeline, row for row: compared only when the ids match, off the first drawing's path. */
+function sameTimeline(a: PanelState['view'], b: PanelState['view']): boolean {
+  return a.id === b.id && JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Tells the host when `view` was on screen, and how long building it took. */

@@ -34,6 +34,8 @@ export interface IdleState {
     openMs?: number;
     /** From the host's show() until the host heard it was painted (openMs and the message back). */
     heardMs?: number;
+    /** When the webview painted it: performance.timeOrigin + performance.now(), as the extension host counts. */
+    paintedAt?: number;
   };
   /** Files the engine holds a model of. */
   files: number;
@@ -66,6 +68,8 @@ export function register(s: Services): void {
       if (openMs !== undefined) idle.panel.openMs = openMs;
       const heardMs = s.panel.heardMs;
       if (heardMs !== undefined) idle.panel.heardMs = heardMs;
+      const paintedAt = s.panel.paintedAt;
+      if (paintedAt !== undefined) idle.panel.paintedAt = paintedAt;
     }
     return idle;
   }));

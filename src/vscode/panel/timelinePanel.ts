@@ -29,7 +29,7 @@ export class TimelinePanel implements vscode.Disposable {
    * it, how long from show() until the webview painted it (a new panel's
    * page loading included), and until the host heard so.
    */
-  private drawn: { id: string; ms: number; openMs: number; heardMs: number } | undefined;
+  private drawn: { id: string; ms: number; openMs: number; heardMs: number; paintedAt: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The page's style and script, read once. */
   private assets: { css: string; script: string } | undefined;
@@ -61,6 +61,11 @@ export class TimelinePanel implements vscode.Disposable {
   /** Milliseconds from show() until the timeline on show was painted in the webview, once it has. */
   get openMs(): number | undefined {
     return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.openMs : undefined;
+  }
+
+  /** When (wall clock: see `wallClock`) the webview painted the timeline on show, once it has. */
+  get paintedAt(): number | undefined {
+    return this.drawn && this.drawn.id === this.state?.view.id ? this.drawn.paintedAt : undefined;
   }
 
   /** Milliseconds from show() until the host heard that the timeline on show was painted. */
@@ -166,7 +171,7 @@ export class TimelinePanel implements vscode.Disposable {
         const heardMs = wallClock() - this.shown.at;
         // The webview's clock and ours are the same machine's; never more than when we heard it.
         const openMs = Math.min(heardMs, Math.max(0, handled.paintedAt - this.shown.at));
-        this.drawn = { id: handled.id, ms: handled.ms, openMs, heardMs };
+        this.drawn = { id: handled.id, ms: handled.ms, openMs, heardMs, paintedAt: this.shown.at + openMs };
         this.output.appendLine(`timeline panel: ${handled.rows} rows built in ${Math.round(handled.ms)} ms, on screen ${Math.round(openMs)} ms after it was asked for`);
         return;
       }
