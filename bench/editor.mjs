@@ -238,7 +238,7 @@ try {
       `from running the command ${ms(median(panels.map((p) => p.commandToPaintMs)))} median, the simulation included`);
     console.log(`    Show Timeline, the window's first panel (nothing opened earlier): ${ms(cold)} median of ${colds.length} windows ` +
       `(${list(colds.map((p) => p.firstMs))}), ${verdict(cold, BAR.panelMs)}`);
-    console.log(`    shown again in the open panel ${ms(median(panels.flatMap((p) => p.againMs)))} median; ` +
+    console.log(`    shown again in the open panel (the page keeps its drawing of the same timeline) ${ms(median(panels.flatMap((p) => p.againMs)))} median; ` +
       `closed and opened again ${ms(median(panels.flatMap((p) => p.reopenedMs)))} median (code-server: a new webview's service worker replaces the last one's first); ` +
       `the extension host hears of a first panel ${ms(median([...panels, ...colds].map((p) => p.firstHeardMs - p.firstMs)))} after it is painted`);
   }
