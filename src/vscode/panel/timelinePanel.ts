@@ -31,6 +31,8 @@ export class TimelinePanel implements vscode.Disposable {
    */
   private drawn: { id: string; ms: number; openMs: number; heardMs: number; paintedAt: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Who waits for a timeline to be painted (whenPainted). */
+  private paintWaiters: { id: string; done: () => void }[] = [];
   /** The page's style and script, read once. */
   private assets: { css: string; script: string } | undefined;
 
@@ -94,6 +96,29 @@ export class TimelinePanel implements vscode.Disposable {
     };
   }
 
+  /**
+   * Resolves once timeline `id` is painted, once the panel is gone, or after
+   * `timeoutMs` (a hidden panel paints nothing): for what should not compete
+   * with the page loading, such as a notification.
+   */
+  whenPainted(id: string, timeoutMs = 3_000): Promise<void> {
+    if (!this.panel || this.drawn?.id === id) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { id, done: (): void => { clearTimeout(timer); resolve(); } };
+      const timer = setTimeout(() => {
+        this.paintWaiters = this.paintWaiters.filter((w) => w !== waiter);
+        resolve();
+      }, timeoutMs);
+      this.paintWaiters.push(waiter);
+    });
+  }
+
+  private wakePaintWaiters(id?: string): void {
+    const woken = this.paintWaiters.filter((w) => id === undefined || w.id === id);
+    this.paintWaiters = this.paintWaiters.filter((w) => !woken.includes(w));
+    for (const w of woken) w.done();
+  }
+
   show(source: TimelineSource): TimelineView {
     this.shown = { id: source.id, at: wallClock() };
     this.drawn = undefined;
@@ -142,7 +167,9 @@ export class TimelinePanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidDispose(() => {
-        if (this.panel === panel) this.panel = undefined;
+        if (this.panel !== panel) return;
+        this.panel = undefined;
+        this.wakePaintWaiters();
       }),
     );
   }
@@ -173,6 +200,7 @@ export class TimelinePanel implements vscode.Disposable {
         const openMs = Math.min(heardMs, Math.max(0, handled.paintedAt - this.shown.at));
         this.drawn = { id: handled.id, ms: handled.ms, openMs, heardMs, paintedAt: this.shown.at + openMs };
         this.output.appendLine(`timeline panel: ${handled.rows} rows built in ${Math.round(handled.ms)} ms, on screen ${Math.round(openMs)} ms after it was asked for`);
+        this.wakePaintWaiters(handled.id);
         return;
       }
       case 'command':
