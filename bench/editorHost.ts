@@ -17,9 +17,10 @@
 //           so: the window's first panel (Simulate Race opened it as the
 //           simulation started; also timed from the command), shown again
 //           in it, closed and reopened.
-//   coldN/  the same witness, simulated without opening anything, then the
-//           window's first panel made by Show Timeline: nothing opened it
-//           before the request.
+//   coldN/  the same witness, simulated without opening anything; once
+//           bench/editor.mjs has seen the simulation's notification up and
+//           still, the window's first panel made by Show Timeline: nothing
+//           opened it before the request.
 //
 // Results go to $RACELENS_BENCH_RESULTS/<folder>.json; bench/editor.mjs prints them.
 // Every wait is on an editor event or the analysis-done signal.
@@ -68,7 +69,7 @@ async function edit(): Promise<Record<string, unknown>> {
   editor.selection = new vscode.Selection(line, column, line, column);
   editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
   log('edit: ready');
-  await signal('keys-done');
+  await signal('edit.driven');
   const after = await idle();
   return { lines: document.lineCount, files: started.files, engine: started.engine, debounceMs: vscode.workspace.getConfiguration('racelens').get('debounceMs'), findings: after.findings };
 }
@@ -180,19 +181,26 @@ async function panel(): Promise<Record<string, unknown>> {
   };
 }
 
-/** The window's first panel made by Show Timeline (the hover's or a finding's link): nothing opened it earlier. */
-async function cold(): Promise<Record<string, unknown>> {
+/**
+ * The window's first panel made by Show Timeline (the hover's or a
+ * finding's link): nothing opened it earlier. The witness comes from a
+ * simulation that opens nothing; bench/editor.mjs waits for its notification
+ * to be up and still, as a user reads it before asking for the timeline.
+ */
+async function cold(name: string): Promise<Record<string, unknown>> {
   await open('long-run.rlnotes');
   await idle();
   const result = await vscode.commands.executeCommand<SimulateResult>('racelens.simulateRace', { entries: ['long_run', 'other'], open: false });
   const id = result?.timelines[0];
   if (!id) throw new Error(`the simulation found no timeline (${result?.verdict})`);
+  log(`${name}: ready`);
+  await signal(`${name}.driven`);
   await vscode.commands.executeCommand('racelens.showTimeline', { id });
   const first = await painted(id);
   return { rows: first.rows, firstMs: first.openMs, firstHeardMs: first.heardMs, drawMs: first.renderMs };
 }
 
-const PHASES: Record<string, () => Promise<Record<string, unknown>>> = { edit, tree, panel, cold };
+const PHASES: Record<string, (name: string) => Promise<Record<string, unknown>>> = { edit, tree, panel, cold };
 
 export async function run(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -202,7 +210,7 @@ export async function run(): Promise<void> {
   if (!folder || !phase || !out) throw new Error('run by bench/editor.mjs, in one of its folders (edit, tree, panel1, ...)');
   const name = basename(folder.uri.fsPath);
   try {
-    writeFileSync(join(out, `${name}.json`), JSON.stringify(await phase()));
+    writeFileSync(join(out, `${name}.json`), JSON.stringify(await phase(name)));
   } catch (error) {
     writeFileSync(join(out, `${name}.json`), JSON.stringify({ error: error instanceof Error ? error.stack ?? error.message : String(error) }));
   }
