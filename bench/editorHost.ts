@@ -10,8 +10,17 @@
 //           are done (racelens.waitForIdle); meanwhile hover round trips
 //           through the workbench and the extension host's event-loop delay.
 //   panelN/ a notes file whose simulation has a 200-step witness: from the
-//           panel being asked to show it until the webview reports it drawn:
-//           the window's first panel, shown again in it, closed and reopened.
+//           panel being asked to show it (TimelinePanel.show(), when the
+//           simulation has found it) until the webview painted it (its
+//           wall-clock stamp after the frame that shows the timeline, the
+//           page's loading included), and until the extension host heard
+//           so: the window's first panel (Simulate Race opened it as the
+//           simulation started; also timed from the command), shown again
+//           in it, closed and reopened.
+//   coldN/  the same witness, simulated without opening anything; once
+//           bench/editor.mjs has seen the simulation's notification up and
+//           still, the window's first panel made by Show Timeline: nothing
+//           opened it before the request.
 //
 // Results go to $RACELENS_BENCH_RESULTS/<folder>.json; bench/editor.mjs prints them.
 // Every wait is on an editor event or the analysis-done signal.
@@ -60,7 +69,7 @@ async function edit(): Promise<Record<string, unknown>> {
   editor.selection = new vscode.Selection(line, column, line, column);
   editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
   log('edit: ready');
-  await signal('keys-done');
+  await signal('edit.driven');
   const after = await idle();
   return { lines: document.lineCount, files: started.files, engine: started.engine, debounceMs: vscode.workspace.getConfiguration('racelens').get('debounceMs'), findings: after.findings };
 }
@@ -125,49 +134,83 @@ async function tree(): Promise<Record<string, unknown>> {
   };
 }
 
+/** Resolves once the panel reports timeline `id` painted. */
+async function painted(id: string): Promise<NonNullable<IdleState['panel']>> {
+  for (;;) {
+    const shown = (await idle()).panel;
+    if (shown && shown.id === id && shown.openMs !== undefined) return shown;
+    // The webview reports its painting by message; ask again when the next one may have come.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The timeline panel's tabs, closed: the next showing makes a new panel, whose page loads anew. */
+async function closePanel(): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('racelens.timeline'));
+  await vscode.window.tabGroups.close(tabs);
+}
+
+/** Wall clock, as TimelinePanel stamps show() and the webview its painting. */
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
 async function panel(): Promise<Record<string, unknown>> {
   await open('long-run.rlnotes');
   await idle();
+  // The window's first panel, opened by Simulate Race as the simulation starts; the witness is shown in it when found.
+  const commandAt = wallClock();
   const result = await vscode.commands.executeCommand<SimulateResult>('racelens.simulateRace', { entries: ['long_run', 'other'] });
   const id = result?.opened;
   if (!id) throw new Error(`the simulation opened no timeline (${result?.verdict})`);
-  const drawn = async (): Promise<NonNullable<IdleState['panel']>> => {
-    for (;;) {
-      const shown = (await idle()).panel;
-      if (shown && shown.id === id && shown.openMs !== undefined) return shown;
-      // The webview reports its drawing by message; ask again when the next one may have come.
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
-  // The window's first panel, opened by the simulation; then the same timeline shown again in it.
-  const first = await drawn();
+  const first = await painted(id);
+  // Then the same timeline shown again in it.
   const again: number[] = [];
   for (let i = 0; i < 3; i++) {
     await vscode.commands.executeCommand('racelens.showTimeline', { id });
-    again.push((await drawn()).openMs!);
+    again.push((await painted(id)).openMs!);
   }
   // Closed, then opened again: a new panel, whose page loads anew.
   const reopened: number[] = [];
   for (let i = 0; i < 2; i++) {
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('racelens.timeline'));
-    await vscode.window.tabGroups.close(tabs);
+    await closePanel();
     await vscode.commands.executeCommand('racelens.showTimeline', { id });
-    reopened.push((await drawn()).openMs!);
+    reopened.push((await painted(id)).openMs!);
   }
-  return { rows: first.rows, firstMs: first.openMs, drawMs: first.renderMs, againMs: again, reopenedMs: reopened };
+  return {
+    rows: first.rows, firstMs: first.openMs, firstHeardMs: first.heardMs, drawMs: first.renderMs,
+    commandToPaintMs: first.paintedAt! - commandAt, againMs: again, reopenedMs: reopened,
+  };
 }
 
-const PHASES: Record<string, () => Promise<Record<string, unknown>>> = { edit, tree, panel };
+/**
+ * The window's first panel made by Show Timeline (the hover's or a
+ * finding's link): nothing opened it earlier. The witness comes from a
+ * simulation that opens nothing; bench/editor.mjs waits for its notification
+ * to be up and still, as a user reads it before asking for the timeline.
+ */
+async function cold(name: string): Promise<Record<string, unknown>> {
+  await open('long-run.rlnotes');
+  await idle();
+  const result = await vscode.commands.executeCommand<SimulateResult>('racelens.simulateRace', { entries: ['long_run', 'other'], open: false });
+  const id = result?.timelines[0];
+  if (!id) throw new Error(`the simulation found no timeline (${result?.verdict})`);
+  log(`${name}: ready`);
+  await signal(`${name}.driven`);
+  await vscode.commands.executeCommand('racelens.showTimeline', { id });
+  const first = await painted(id);
+  return { rows: first.rows, firstMs: first.openMs, firstHeardMs: first.heardMs, drawMs: first.renderMs };
+}
+
+const PHASES: Record<string, (name: string) => Promise<Record<string, unknown>>> = { edit, tree, panel, cold };
 
 export async function run(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  // panel1, panel2, ...: the same measurement in several windows.
+  // panel1, panel2, ..., cold1, ...: the same measurement in several windows.
   const phase = folder ? PHASES[basename(folder.uri.fsPath).replace(/\d+$/, '')] : undefined;
   const out = process.env.RACELENS_BENCH_RESULTS;
   if (!folder || !phase || !out) throw new Error('run by bench/editor.mjs, in one of its folders (edit, tree, panel1, ...)');
   const name = basename(folder.uri.fsPath);
   try {
-    writeFileSync(join(out, `${name}.json`), JSON.stringify(await phase()));
+    writeFileSync(join(out, `${name}.json`), JSON.stringify(await phase(name)));
   } catch (error) {
     writeFileSync(join(out, `${name}.json`), JSON.stringify({ error: error instanceof Error ? error.stack ?? error.message : String(error) }));
   }

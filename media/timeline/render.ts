@@ -1,12 +1,18 @@
 // Builds the panel's DOM from a TimelineView, once per timeline, with
 // textContent only (the data never becomes markup). Selecting a row then
 // touches two rows and the state pane's cells: a 200-step witness is one
-// table build and a few class changes per key press.
+// table build and a few class changes per key press. The first screenful
+// of rows is built before the first paint, the rest (completeRows) after.
 
 import type { TimelineView, ViewRow } from '../../src/report/timelineView';
 
+/** Rows built before the first paint: more than fill a maximized panel. */
+const FIRST_ROWS = 60;
+
 export interface Rendered {
+  /** The rows built so far, by index: all of them once completeRows has run. */
   rows: HTMLTableRowElement[];
+  body: HTMLTableSectionElement;
   grid: HTMLElement;
   /** The state pane: the heading and one cell per object and per CPU. */
   heading: HTMLElement;
@@ -65,7 +71,30 @@ function cell(row: ViewRow): HTMLTableCellElement {
   return td;
 }
 
-function stepsTable(view: TimelineView): { grid: HTMLElement; rows: HTMLTableRowElement[] } {
+function stepRow(view: TimelineView, row: ViewRow): HTMLTableRowElement {
+  const tr = el('tr', `row${row.breaks ? ' breaks' : ''}${row.blocked ? ' blocked' : ''}`);
+  tr.dataset.row = String(row.index);
+  tr.id = `row-${row.index}`;
+  tr.setAttribute('role', 'row');
+  tr.setAttribute('aria-selected', 'false');
+  tr.append(el('td', 'num', row.blocked ? '·' : String(row.index + 1)));
+  view.cpus.forEach((_, column) => tr.append(column === row.column ? cell(row) : el('td', 'cpu empty')));
+  tr.append(el('td', 'loc', row.where));
+  return tr;
+}
+
+/** Builds the rows from `rows.length` up to `end` (exclusive) and appends them. */
+function appendRows(view: TimelineView, r: Pick<Rendered, 'rows' | 'body'>, end: number): void {
+  const built = view.rows.slice(r.rows.length, end).map((row) => stepRow(view, row));
+  if (built.length === 0) return;
+  const fragment = document.createDocumentFragment();
+  fragment.append(...built);
+  r.body.append(fragment);
+  r.rows.push(...built);
+}
+
+/** The steps table with its first `firstRows` rows. */
+function stepsTable(view: TimelineView, firstRows: number): { grid: HTMLElement; rows: HTMLTableRowElement[]; body: HTMLTableSectionElement } {
   const grid = el('div', 'steps');
   grid.tabIndex = 0;
   grid.setAttribute('role', 'grid');
@@ -76,24 +105,16 @@ function stepsTable(view: TimelineView): { grid: HTMLElement; rows: HTMLTableRow
   const thead = el('thead');
   thead.append(head);
   table.append(thead);
-  const body = el('tbody');
-  const rows = view.rows.map((row) => {
-    const tr = el('tr', `row${row.breaks ? ' breaks' : ''}${row.blocked ? ' blocked' : ''}`);
-    tr.dataset.row = String(row.index);
-    tr.id = `row-${row.index}`;
-    tr.setAttribute('role', 'row');
-    tr.setAttribute('aria-selected', 'false');
-    tr.append(el('td', 'num', row.blocked ? '·' : String(row.index + 1)));
-    view.cpus.forEach((_, column) => tr.append(column === row.column ? cell(row) : el('td', 'cpu empty')));
-    tr.append(el('td', 'loc', row.where));
-    return tr;
-  });
-  const fragment = document.createDocumentFragment();
-  fragment.append(...rows);
-  body.append(fragment);
-  table.append(body);
+  const steps = { rows: [] as HTMLTableRowElement[], body: el('tbody') };
+  appendRows(view, steps, firstRows);
+  table.append(steps.body);
   grid.append(table);
-  return { grid, rows };
+  return { grid, ...steps };
+}
+
+/** Builds the rows the first paint went without; does nothing once all are built. */
+export function completeRows(view: TimelineView, rendered: Rendered): void {
+  appendRows(view, rendered, view.rows.length);
 }
 
 function statePane(view: TimelineView): { node: HTMLElement; heading: HTMLElement; objectCells: HTMLElement[]; objectRows: HTMLElement[]; cpuCells: HTMLElement[] } {
@@ -123,10 +144,13 @@ function statePane(view: TimelineView): { node: HTMLElement; heading: HTMLElemen
   return { node, heading, objectCells, objectRows, cpuCells };
 }
 
-/** Replaces the page's content with the timeline. */
-export function render(app: HTMLElement, view: TimelineView): Rendered {
+/**
+ * Replaces the page's content with the timeline: the rows up to a
+ * screenful past `selected`; completeRows builds the others.
+ */
+export function render(app: HTMLElement, view: TimelineView, selected: number): Rendered {
   const top = header(view);
-  const steps = stepsTable(view);
+  const steps = stepsTable(view, Math.max(FIRST_ROWS, selected + FIRST_ROWS / 2));
   const pane = statePane(view);
   const layout = el('div', 'layout');
   layout.append(steps.grid, pane.node);
@@ -136,6 +160,7 @@ export function render(app: HTMLElement, view: TimelineView): Rendered {
 
 /** Marks `index` selected and fills the state pane with the state after it. */
 export function select(view: TimelineView, rendered: Rendered, previous: number, index: number): void {
+  if (index >= rendered.rows.length) completeRows(view, rendered);
   const before = rendered.rows[previous];
   before?.classList.remove('selected');
   before?.setAttribute('aria-selected', 'false');

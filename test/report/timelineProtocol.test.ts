@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPanelState, isWebviewMessage, moveSelection } from '../../src/report/timelineProtocol';
+import { initialStateJson, isPanelState, isWebviewMessage, moveSelection } from '../../src/report/timelineProtocol';
 import { buildTimelineView } from '../../src/report/timelineView';
 import { witnessOf } from './reportHelpers';
 
@@ -22,12 +22,15 @@ test('keys move the selection inside the table: next, previous, first, last, the
 
 test('the host acts only on messages of the protocol\'s shapes', () => {
   assert.ok(isWebviewMessage({ type: 'ready' }));
+  assert.ok(isWebviewMessage({ type: 'ready', id: 'x', selected: 3 }));
   assert.ok(isWebviewMessage({ type: 'selected', row: 2, reveal: true }));
   assert.ok(isWebviewMessage({ type: 'command', command: 'copy' }));
   assert.ok(isWebviewMessage({ type: 'command', command: 'rerun' }));
-  assert.ok(isWebviewMessage({ type: 'rendered', id: 'x', rows: 200, ms: 12.5 }));
+  assert.ok(isWebviewMessage({ type: 'rendered', id: 'x', rows: 200, ms: 12.5, paintedAt: 1_795_000_000_000.25 }));
   for (const bad of [null, 'ready', {}, { type: 'selected', row: -1, reveal: true }, { type: 'selected', row: 1.5, reveal: false },
-    { type: 'selected', row: 1 }, { type: 'command', command: 'rm -rf' }, { type: 'show' }, { type: 'rendered', id: 'x', rows: 2, ms: -1 }]) {
+    { type: 'selected', row: 1 }, { type: 'command', command: 'rm -rf' }, { type: 'show' }, { type: 'rendered', id: 'x', rows: 2, ms: -1, paintedAt: 1 },
+    { type: 'rendered', id: 'x', rows: 2, ms: 1 }, { type: 'rendered', id: 'x', rows: 2, ms: 1, paintedAt: Number.NaN },
+    { type: 'ready', id: 7 }, { type: 'ready', id: 'x', selected: -2 }]) {
     assert.equal(isWebviewMessage(bad), false, JSON.stringify(bad));
   }
 });
@@ -37,4 +40,15 @@ test('a saved state is restored only when it has the current shape', () => {
   assert.equal(isPanelState({ view, selected: -1 }), false);
   assert.equal(isPanelState({ view: { id: 'x' }, selected: 0 }), false);
   assert.equal(isPanelState(undefined), false);
+});
+
+test('the page\'s data block cannot be closed by the data, and reads back as the same state', () => {
+  const hostile = buildTimelineView({
+    id: '</script><script>alert(1)</script>', title: '<!-- </SCRIPT', objects: [], breakStep: 0,
+    witness: witnessOf(['a'], [{ cpu: 0, action: 'f("</script>")', line: 1 }]),
+  }, (f) => f);
+  const state = { view: hostile, selected: 0 };
+  const text = initialStateJson(state);
+  assert.equal(text.includes('<'), false, text);
+  assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(state)));
 });

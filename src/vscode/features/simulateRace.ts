@@ -1,8 +1,9 @@
 // Simulate Race: from the cursor (a notes line, a C call, a function) or a
 // CodeLens, pick the entry points for the other CPUs — those touching an
 // object this side touches are preselected — fix the scenario's open
-// parameters if wanted, run every interleaving under a cancellable progress
-// notification, and open the first witness in the timeline panel.
+// parameters if wanted, run every interleaving (a status-bar spinner; a
+// cancellable progress notification once it runs long) with the timeline
+// panel already opening, and show the first witness in it.
 //
 // Arguments skip the pickers (tests, Simulate Again, the CodeLens):
 //   executeCommand('racelens.simulateRace', { entries: ['kvm_vm_ioctl', 'reload_store'], params: { data: 0 } })
@@ -58,14 +59,17 @@ async function simulateRace(s: Services, args: SimulateArgs): Promise<SimulateRe
   }
   const names = entries.map((e) => `${e.name}${e.copies && e.copies > 1 ? ` ×${e.copies}` : ''}`).join(', ');
   const title = `RaceLens: simulating ${names}`;
+  // The panel opens now and loads while the simulation runs: its timeline then only has to be sent.
+  const abandon = args.open !== false ? s.panel.prepare(`Simulating ${names}…`) : undefined;
   let output: SimulateOutput;
   try {
-    output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+    output = await withQuietProgress(title, (token, report) =>
       client.call('simulate', { entries, params, simulation: s.settings.current.simulation }, {
         token,
-        onProgress: (p) => progress.report({ message: `${p.executions} executions, ${p.states} states, ${(p.ms / 1000).toFixed(1)} s` }),
+        onProgress: (p) => report(`${p.executions} executions, ${p.states} states, ${(p.ms / 1000).toFixed(1)} s`),
       }));
   } catch (error) {
+    abandon?.();
     void vscode.window.showErrorMessage(`RaceLens: the simulation failed: ${(error as Error).message.split('\n')[0]}`);
     return undefined;
   }
@@ -77,10 +81,51 @@ async function simulateRace(s: Services, args: SimulateArgs): Promise<SimulateRe
     s.timelines.remember(first.id);
     s.panel.show(first);
     result.opened = first.id;
-  }
+  } else abandon?.();
   const stopped = output.stats.stopped ? ` (stopped early: ${output.stats.stopped}; not every interleaving was explored)` : '';
-  void vscode.window.showInformationMessage(`RaceLens: ${output.verdict}${stopped}.`, 'Show Report').then((choice) => choice && s.output.show(true));
+  const announce = (): void => {
+    void vscode.window.showInformationMessage(`RaceLens: ${output.verdict}${stopped}.`, 'Show Report').then((choice) => choice && s.output.show(true));
+  };
+  // The verdict's notification waits for the timeline to be on screen: building it in the
+  // workbench meanwhile slows the panel's page down (by 100–200 ms on a busy machine).
+  if (result.opened) void s.panel.whenPainted(result.opened).then(announce);
+  else announce();
   return result;
+}
+
+/** A simulation quicker than this runs under the status bar's spinner alone. */
+const NOTIFY_AFTER_MS = 500;
+
+/**
+ * Runs `work` with a spinner in the status bar, and — only once it has run
+ * NOTIFY_AFTER_MS — a cancellable progress notification: a quick simulation
+ * flashes no notification, whose building in the workbench would also slow
+ * down the panel's page loading at the same time.
+ */
+async function withQuietProgress<T>(title: string, work: (token: vscode.CancellationToken, report: (message: string) => void) => Promise<T>): Promise<T> {
+  const cancel = new vscode.CancellationTokenSource();
+  let last: string | undefined;
+  let notification: vscode.Progress<{ message?: string }> | undefined;
+  const running = work(cancel.token, (message) => {
+    last = message;
+    notification?.report({ message });
+  });
+  const settled = running.then(() => undefined, () => undefined);
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => settled);
+  const timer = setTimeout(() => {
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      notification = progress;
+      if (last) progress.report({ message: last });
+      token.onCancellationRequested(() => cancel.cancel());
+      return settled;
+    });
+  }, NOTIFY_AFTER_MS);
+  try {
+    return await running;
+  } finally {
+    clearTimeout(timer);
+    cancel.dispose();
+  }
 }
 
 function specOf(entry: string | EntrySpec): EntrySpec {

@@ -28,10 +28,14 @@ export interface IdleState {
     selectedLine?: number;
     breakRow?: number;
     cpus: string[];
-    /** How long the webview took to draw it, once it has. */
+    /** How long the webview took to build it, once it has. */
     renderMs?: number;
-    /** From the host's show() until the host heard it was drawn (a new panel's page load included). */
+    /** From the host's show() until the webview painted it (a new panel's page load included). */
     openMs?: number;
+    /** From the host's show() until the host heard it was painted (openMs and the message back). */
+    heardMs?: number;
+    /** When the webview painted it: performance.timeOrigin + performance.now(), as the extension host counts. */
+    paintedAt?: number;
   };
   /** Files the engine holds a model of. */
   files: number;
@@ -62,6 +66,10 @@ export function register(s: Services): void {
       if (ms !== undefined) idle.panel.renderMs = ms;
       const openMs = s.panel.openMs;
       if (openMs !== undefined) idle.panel.openMs = openMs;
+      const heardMs = s.panel.heardMs;
+      if (heardMs !== undefined) idle.panel.heardMs = heardMs;
+      const paintedAt = s.panel.paintedAt;
+      if (paintedAt !== undefined) idle.panel.paintedAt = paintedAt;
     }
     return idle;
   }));

@@ -26,7 +26,10 @@ suite('simulate race', () => {
     assert.deepEqual(state.panel?.cpus, ['CPU 0 · kvm_vm_ioctl', 'CPU 1 · reload_store']);
     assert.ok((state.panel?.rows ?? 0) > 0);
     assert.equal(state.panel?.selected, state.panel?.breakRow, 'the step where the property breaks is selected');
-    assert.equal((await timelineTabs(1))[0]!.label, 'Timeline: Violation (update-phase-exclusion): kvm_vm_ioctl vs reload_store');
+    await timelineTabs(1);
+    // The tab opened as the simulation started, titled so; the timeline's title replaces that.
+    await waitFor('the tab to take the timeline\'s title', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .some((t) => t.label === 'Timeline: Violation (update-phase-exclusion): kvm_vm_ioctl vs reload_store'), { events: [vscode.window.tabGroups.onDidChangeTabs] });
   });
 
   test('Simulate Again from the hover\'s arguments replaces the panel\'s timeline, in the same panel', async () => {
@@ -46,6 +49,29 @@ suite('simulate race', () => {
       [5, '[{"from":"reload_store"}]'], [40, '[{"from":"kvm_vm_ioctl"}]'], [58, '[{"from":"kvm_destroy_vm"}]'],
     ]);
     assert.deepEqual(titled.filter(([, command]) => command === 'racelens.verifyTimeline').map(([line]) => line), [LINE.timeline]);
+  });
+
+  test('the panel opens as the simulation starts, titled so, and then shows the timeline', async () => {
+    // No panel open: the simulation makes a new one.
+    await closeAllEditors();
+    await openSeed();
+    const labels: string[] = [];
+    const watching = vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const tab of e.opened) if (tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('racelens.timeline')) labels.push(tab.label);
+    });
+    try {
+      const result = await vscode.commands.executeCommand<SimulateResult>('racelens.simulateRace', { entries: ['kvm_vm_ioctl', 'reload_store'], params: { data: 1 } });
+      assert.ok(result.opened);
+      await waitFor('the timeline tab to open', () => labels.length > 0, { events: [vscode.window.tabGroups.onDidChangeTabs] });
+      assert.deepEqual(labels, ['Timeline: Simulating kvm_vm_ioctl, reload_store…']);
+      const { panel } = await waitFor('the timeline drawn', async () => {
+        const state = await idle();
+        return state.panel?.id === result.opened && state.panel?.openMs !== undefined ? state : undefined;
+      });
+      assert.ok(panel!.rows > 0);
+    } finally {
+      watching.dispose();
+    }
   });
 
   test('with no editor and no arguments it says why instead of running', async () => {
