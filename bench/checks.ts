@@ -46,7 +46,7 @@ export function benchChecks(parser: CParser, table: PrimitiveTable): void {
     const edited = generateC(400, 1).replace('mutex_lock(&kvm->lock);', `mutex_lock(&kvm->lock);\n\tcond_resched(); /* ${r} */`);
     const next = [...models];
     const read = time(() => (next[0] = readSource(parser, 'tree/file0.c', edited, { table })));
-    const graph = time(() => checkInput(next));
+    const graph = time(() => checkInput(next, [], input));
     const checks = time(() => runChecks(graph.result));
     edits.push({ read: read.ms, graph: graph.ms, checks: checks.ms, total: read.ms + graph.ms + checks.ms });
   }

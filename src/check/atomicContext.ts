@@ -12,7 +12,7 @@ import { bodiesAlong, calleeOf, callSitesTo, callsIn, insideBranchOn, locKey, op
 import { conditionalSuccess, notAcquiredRegion } from './conditionalAcquire';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import type { CheckInput } from './input';
-import { aRole, contextWords, handlerKey, irqContextsInWalkOrder, processRoots, registeredHere, type IrqContextFunction } from './irqContext';
+import { aRole, contextWords, handlerKey, irqContextsInWalkOrder, processWalks, registeredHere, type IrqContextFunction } from './irqContext';
 import type { GraphLookups } from './lookupRecord';
 import { RootMemo } from './memo';
 import { mayEnableByName, mayReleaseByName } from './lockEffects';
@@ -48,8 +48,7 @@ export function check(input: CheckInput): Finding[] {
   const keep = (findings: readonly Finding[]): void => {
     for (const f of findings) if (!found.has(locKey(f.loc))) found.set(locKey(f.loc), f);
   };
-  for (const root of processRoots(input)) {
-    const walk = rootWalk(input.graph, root);
+  for (const walk of processWalks(input)) {
     const events = walk.select(sleepsInAtomicState);
     if (events.length > 0) keep(perRoot.get(input.graph, walk, '', (lookups) => rootFindings(input, lookups, events)));
   }

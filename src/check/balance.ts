@@ -35,15 +35,17 @@ const byWalk = new WeakMap<PathResult, Finding[]>();
 export function check(input: CheckInput): Finding[] {
   const wrappers = new LockWrappers(input.graph);
   const findings: Finding[] = [];
-  for (const fn of input.files.flatMap((f) => f.functions)) {
-    if (fn.origin !== 'c' && fn.origin !== 'patch-post') continue;
-    const result = wrappers.resultOf(fn);
-    let found = byWalk.get(result);
-    if (!found) {
-      found = functionFindings(fn, result);
-      byWalk.set(result, found);
+  for (const file of input.files) {
+    for (const fn of file.functions) {
+      if (fn.origin !== 'c' && fn.origin !== 'patch-post') continue;
+      const result = wrappers.resultOf(fn);
+      let found = byWalk.get(result);
+      if (!found) {
+        found = functionFindings(fn, result);
+        byWalk.set(result, found);
+      }
+      for (const finding of found) findings.push(finding);
     }
-    findings.push(...found);
   }
   return sortFindings(unique(findings));
 }

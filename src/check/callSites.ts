@@ -1,4 +1,4 @@
-// The call sites behind a context walk's chain of function names. walkRoots
+// The call sites behind a context walk's chain of function names. A walk
 // reports `chain: [root, f, g]`; a finding wants each call in that chain as a
 // related location, so we find the calls (root -> f, f -> g) that lead to the
 // op's own CallStmt, following callees the same way the walk does.

@@ -5,11 +5,12 @@
 // "witnessed"; an exhaustive run without one drops the finding.
 
 import type { CheckInput } from './input';
-import { walkRoots, type Held, type OpEvent } from './contextWalk';
+import { rootWalks, type Held, type OpEvent, type RootWalk } from './contextWalk';
 import { sortFindings, type Finding } from './finding';
 import type { CallStmt, FunctionSummary } from '../model/types';
-import { buildScenario, renderWitness, simulate } from '../sim';
+import { buildScenario, renderWitness, simulate, type SimResult } from '../sim';
 import { addTo } from '../model/multiMap';
+import { PairMemo } from './memo';
 
 interface Site {
   root: FunctionSummary;
@@ -21,15 +22,32 @@ const SIM_BUDGET_MS = 2_000;
 
 const onCompletion = (event: OpEvent): boolean => event.op.family === 'completion' && event.op.object !== undefined;
 
+/** One root's waits and completes, by completion: kept with its walk. */
+const sitesOf = new WeakMap<RootWalk, { waits: [string, Site][]; completes: [string, Site][] }>();
+
+function rootSites(walk: RootWalk): { waits: [string, Site][]; completes: [string, Site][] } {
+  let sites = sitesOf.get(walk);
+  if (!sites) {
+    sites = { waits: [], completes: [] };
+    for (const event of walk.select(onCompletion)) {
+      const { action, object } = event.op;
+      const into = action === 'wait' ? sites.waits : action === 'complete' || action === 'complete_all' ? sites.completes : undefined;
+      const held = event.before.held.filter((h) => h.mode === 'exclusive');
+      into?.push([object!.id, { root: event.root, call: event.call, held }]);
+    }
+    sitesOf.set(walk, sites);
+  }
+  return sites;
+}
+
 export function check(input: CheckInput): Finding[] {
   const waits = new Map<string, Site[]>();
   const completes = new Map<string, Site[]>();
-  walkRoots(input.graph, input.roots, (event) => {
-    const id = event.op.object!.id;
-    const exclusive = event.before.held.filter((h) => h.mode === 'exclusive');
-    const into = event.op.action === 'wait' ? waits : event.op.action === 'complete' || event.op.action === 'complete_all' ? completes : undefined;
-    if (into) addTo(into, id, { root: event.root, call: event.call, held: exclusive });
-  }, onCompletion);
+  for (const walk of rootWalks(input)) {
+    const sites = rootSites(walk);
+    for (const [id, site] of sites.waits) addTo(waits, id, site);
+    for (const [id, site] of sites.completes) addTo(completes, id, site);
+  }
   const findings: Finding[] = [];
   for (const [id, waitSites] of waits) {
     const completers = completes.get(id) ?? [];
@@ -45,9 +63,17 @@ export function check(input: CheckInput): Finding[] {
   return sortFindings(findings);
 }
 
+/** The simulator's run of a waiter's root against a completer's, kept while both sites and their code are. */
+const runs = new PairMemo<Site, Site, SimResult>();
+
+function simulated(input: CheckInput, wait: Site, completer: Site): SimResult {
+  return runs.get(input.graph, wait, completer, (lookups) =>
+    simulate(buildScenario(lookups, [{ name: wait.root.name }, { name: completer.root.name }]), { budgetMs: SIM_BUDGET_MS }));
+}
+
 function confirm(input: CheckInput, wait: Site, completers: Site[], lock: Held, completion: string): Finding | undefined {
   const completer = completers[0]!;
-  const result = simulate(buildScenario(input.graph, [{ name: wait.root.name }, { name: completer.root.name }]), { budgetMs: SIM_BUDGET_MS });
+  const result = simulated(input, wait, completer);
   const deadlock = result.deadlocks.find((d) => d.kind === 'deadlock');
   const exhaustive = !result.stats.boundHit && !result.stats.stopped;
   if (!deadlock && exhaustive) return undefined;

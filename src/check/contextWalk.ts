@@ -7,7 +7,9 @@
 // and another did not. Arms that end in return or goto do not flow on.
 
 import type { CallGraph } from '../model/callGraph';
+import type { CheckInput } from './input';
 import { LookupRecord, type GraphLookups } from './lookupRecord';
+import { perInput } from './memo';
 import type { CallStmt, FunctionSummary, ObjectRef, SourceLoc, Stmt, SyncOp } from '../model/types';
 
 export interface Held {
@@ -83,13 +85,16 @@ export function rootWalk(graph: CallGraph, root: FunctionSummary): RootWalk {
   return walk;
 }
 
+/** The walks of an input's roots, in order (looked up once per run, shared by the checks). */
+export const rootWalks = perInput((input: CheckInput): RootWalk[] => input.roots.map((root) => rootWalk(input.graph, root)));
+
 /**
- * Runs `visit` on every sync op reachable from every root, with the state
- * before it; with `test`, only on the ops passing it (see RootWalk.select).
+ * Runs `visit` on every sync op of the walks (every op reachable from their
+ * roots), with the state before it; with `test`, only on the ops passing it
+ * (see RootWalk.select).
  */
-export function walkRoots(graph: CallGraph, roots: readonly FunctionSummary[], visit: OpVisitor, test?: (event: OpEvent) => boolean): void {
-  for (const root of roots) {
-    const walk = rootWalk(graph, root);
+export function forEachEvent(walks: readonly RootWalk[], visit: OpVisitor, test?: (event: OpEvent) => boolean): void {
+  for (const walk of walks) {
     for (const event of test ? walk.select(test) : walk.events) visit(event);
   }
 }

@@ -18,7 +18,7 @@
 // exists. RL002/RL004 may report the same code when they see both sides.
 
 import type { LockRule } from '../model/types';
-import { walkRoots, type Held, type OpEvent } from './contextWalk';
+import { forEachEvent, rootWalks, type Held, type OpEvent } from './contextWalk';
 import { dependencyRelated, holdingPhrase, waitingCall, withArticle } from './cycleReport';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import type { CheckInput } from './input';
@@ -77,7 +77,7 @@ export const acquiresWhileHolding = (event: OpEvent): boolean => event.before.he
 export function check(input: CheckInput): Finding[] {
   if (input.rules.length === 0) return [];
   const findings = new Map<string, Finding>();
-  walkRoots(input.graph, input.roots, (event) => {
+  forEachEvent(rootWalks(input), (event) => {
     const acquiredAs = acquisitionOf(event);
     if (!acquiredAs) return;
     event.before.held.forEach((_, heldIndex) => {

@@ -12,8 +12,13 @@ export interface CheckInput {
   rules: readonly LockRule[];
 }
 
-export function checkInput(files: readonly FileModel[], entries: readonly string[] = []): CheckInput {
-  const graph = new CallGraph(files);
+/**
+ * The input for a run over `files`. `previous`, the input of the run before
+ * (the editor re-checks on every edit), lets cached work be re-validated
+ * only where the call graph changed.
+ */
+export function checkInput(files: readonly FileModel[], entries: readonly string[] = [], previous?: CheckInput): CheckInput {
+  const graph = new CallGraph(files, previous?.graph);
   const named = entries.map((name) => graph.definition(name)).filter((f): f is FunctionSummary => f !== undefined);
   return { files, graph, roots: named.length > 0 ? named : graph.roots(), rules: files.flatMap((f) => f.rules) };
 }

@@ -7,7 +7,7 @@
 // registration's location for findings to point at.
 
 import type { FileModel, FunctionSummary, SourceLoc, Stmt } from '../model/types';
-import { walkRoots, type OpEvent } from './contextWalk';
+import { forEachEvent, rootWalk, rootWalks, type OpEvent, type RootWalk } from './contextWalk';
 import type { CheckInput } from './input';
 import { perFile, perInput } from './memo';
 
@@ -180,10 +180,10 @@ export function contextWords(handler: IrqContextFunction): string {
   return 'a context with IRQs disabled';
 }
 
-/** The roots that run in process context: every root not registered as an interrupt-context function. */
-export const processRoots = perInput((input: CheckInput): FunctionSummary[] => {
+/** The walks of the roots that run in process context: every root not registered as an interrupt-context function. */
+export const processWalks = perInput((input: CheckInput): RootWalk[] => {
   const handlers = irqContextFunctions(input);
-  return input.roots.filter((root) => !handlers.has(root.name));
+  return rootWalks(input).filter((walk) => !handlers.has(walk.root.name));
 });
 
 /**
@@ -202,9 +202,9 @@ export function handlerKey(handler: IrqContextFunction): string {
   return `${kind}|${role}|${registeredBy}|${registration.file}:${registration.line}:${registration.col}|${irqsOff}`;
 }
 
-/** Runs `visit` on the ops of every interrupt-context function, with the function they run under; `test` as in walkRoots. */
+/** Runs `visit` on the ops of every interrupt-context function, with the function they run under; `test` as in forEachEvent. */
 export function walkIrqContexts(input: CheckInput, visit: (event: OpEvent, handler: IrqContextFunction) => void, test?: (event: OpEvent) => boolean): void {
   for (const handler of irqContextsInWalkOrder(input)) {
-    walkRoots(input.graph, [handler.fn], (event) => visit(event, handler), test);
+    forEachEvent([rootWalk(input.graph, handler.fn)], (event) => visit(event, handler), test);
   }
 }

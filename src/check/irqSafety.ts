@@ -9,10 +9,10 @@
 
 import type { CallStmt, SyncOp } from '../model/types';
 import { bodiesAlong, callSitesTo, callsIn, locKey } from './callSites';
-import { walkRoots, type OpEvent, type WalkState } from './contextWalk';
+import { forEachEvent, type OpEvent, type WalkState } from './contextWalk';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import type { CheckInput } from './input';
-import { aRole, contextWords, processRoots, registeredHere, walkIrqContexts, type IrqContextFunction } from './irqContext';
+import { aRole, contextWords, processWalks, registeredHere, walkIrqContexts, type IrqContextFunction } from './irqContext';
 import { describeLock, written } from './lockWords';
 
 const SPINNING_FAMILIES: ReadonlySet<string> = new Set(['spinlock', 'raw_spinlock', 'rwlock']);
@@ -64,7 +64,7 @@ export function check(input: CheckInput): Finding[] {
       return;
     }
   };
-  walkRoots(input.graph, processRoots(input), (event) => consider(event), takesSpinningLock);
+  forEachEvent(processWalks(input), (event) => consider(event), takesSpinningLock);
   // A softirq callback is itself interruptible by hard IRQs.
   walkIrqContexts(input, (event, handler) => {
     if (handler.kind === 'softirq' && !handler.irqsOff) consider(event, handler);

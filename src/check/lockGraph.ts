@@ -20,7 +20,7 @@
 // taken across a read-held B), and a static graph can afford the extra edges.
 
 import type { ObjectRef, SourceLoc } from '../model/types';
-import { rootWalk, type Held, type OpEvent } from './contextWalk';
+import { rootWalks, type Held, type OpEvent } from './contextWalk';
 import type { CheckInput } from './input';
 import { LockClassNamer, isDomainFamily, type LockClass } from './lockClasses';
 import { perInput, RootMemo } from './memo';
@@ -167,8 +167,7 @@ export const lockGraph = perInput((input: CheckInput): LockGraph => {
   const namer = lockClassNamer(input);
   const dependencies: Dependency[] = [];
   const seen = new Set<string>();
-  for (const root of input.roots) {
-    const walk = rootWalk(input.graph, root);
+  for (const walk of rootWalks(input)) {
     const events = walk.select(acquires);
     if (events.length === 0) continue;
     const found = perRoot.get(input.graph, walk, namer.signature, () => {

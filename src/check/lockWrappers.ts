@@ -24,6 +24,8 @@ interface CachedWalk {
   result: PathResult;
   lookups: LookupRecord;
   callees: Set<FunctionSummary>;
+  /** Whether the walk held in the graph last asked about (every check run asks). */
+  checked?: { graph: CallGraph; valid: boolean };
 }
 
 /**
@@ -38,8 +40,6 @@ export class LockWrappers implements CallEffects {
   private readonly inProgress = new Set<FunctionSummary>();
   /** The walks being computed, innermost last: callee lookups are recorded into the top one. */
   private readonly frames: CachedWalk[] = [];
-  /** Validity of cached walks in this run. */
-  private readonly checked = new Map<FunctionSummary, boolean>();
 
   constructor(private readonly graph: CallGraph) {}
 
@@ -47,7 +47,7 @@ export class LockWrappers implements CallEffects {
   resultOf(fn: FunctionSummary): PathResult {
     this.frames[this.frames.length - 1]?.callees.add(fn);
     const cached = walks.get(fn);
-    if (cached && this.stillValid(fn, cached)) return cached.result;
+    if (cached && this.stillValid(cached)) return cached.result;
     const frame: CachedWalk = { result: undefined as unknown as PathResult, lookups: new LookupRecord(), callees: new Set() };
     this.frames.push(frame);
     this.inProgress.add(fn);
@@ -57,18 +57,21 @@ export class LockWrappers implements CallEffects {
       this.inProgress.delete(fn);
       this.frames.pop();
     }
+    frame.checked = { graph: this.graph, valid: true };
     walks.set(fn, frame);
-    this.checked.set(fn, true);
     return frame.result;
   }
 
-  private stillValid(fn: FunctionSummary, cached: CachedWalk): boolean {
-    const known = this.checked.get(fn);
-    if (known !== undefined) return known;
-    this.checked.set(fn, true); // a call cycle counts as valid while it is being checked
-    const valid = cached.lookups.holdsIn(this.graph) &&
-      [...cached.callees].every((callee) => { const c = walks.get(callee); return c !== undefined && this.stillValid(callee, c); });
-    this.checked.set(fn, valid);
+  private stillValid(cached: CachedWalk): boolean {
+    if (cached.checked?.graph === this.graph) return cached.checked.valid;
+    cached.checked = { graph: this.graph, valid: true }; // a call cycle counts as valid while it is being checked
+    let valid = cached.lookups.holdsIn(this.graph);
+    for (const callee of cached.callees) {
+      if (!valid) break;
+      const c = walks.get(callee);
+      valid = c !== undefined && this.stillValid(c);
+    }
+    cached.checked.valid = valid;
     return valid;
   }
 

@@ -2,7 +2,7 @@
 // reused after an edit when every lookup still gives the same answer. Models
 // of unedited files keep their objects, so "the same" is object identity.
 
-import type { CallGraph } from '../model/callGraph';
+import type { CallGraph, GraphChanges } from '../model/callGraph';
 import type { CallStmt, FunctionSummary } from '../model/types';
 
 export type GraphLookups = Pick<CallGraph, 'definition' | 'targets'>;
@@ -13,6 +13,8 @@ export class LookupRecord {
   private readonly targets = new Map<CallStmt, string>();
   /** The last graph asked about, and the answer: every check of one run asks again. */
   private checked: { graph: CallGraph; holds: boolean } | undefined;
+  /** Listed on first use after recording stops (see `touches`). */
+  private dependsOn: { names: string[]; indirect: boolean } | undefined;
 
   /**
    * A view of `graph` that writes every answer it gives into this record,
@@ -25,24 +27,53 @@ export class LookupRecord {
         const fn = graph.definition(name);
         if (!base?.definitions.has(name) && !this.definitions.has(name)) {
           this.definitions.set(name, fn);
-          this.checked = undefined;
+          this.checked = this.dependsOn = undefined;
         }
         return fn;
       },
       targets: (call) => {
         if (!base?.targets.has(call) && !this.targets.has(call)) {
           this.targets.set(call, graph.targetKey(call));
-          this.checked = undefined;
+          this.checked = this.dependsOn = undefined;
         }
         return graph.targets(call);
       },
     };
   }
 
-  /** Would `graph` answer every recorded lookup the same way? */
+  /**
+   * Would `graph` answer every recorded lookup the same way? When the
+   * record held in the graph `graph` was built to follow, only the lookups
+   * of names that changed between the two are asked again.
+   */
   holdsIn(graph: CallGraph): boolean {
-    if (this.checked?.graph !== graph) this.checked = { graph, holds: this.answersHold(graph) };
-    return this.checked.holds;
+    const last = this.checked;
+    if (last?.graph === graph) return last.holds;
+    const changes = last?.holds ? graph.changesFrom(last.graph) : undefined;
+    const holds = changes && !this.touches(changes) ? true : this.answersHold(graph);
+    this.checked = { graph, holds };
+    return holds;
+  }
+
+  /** Did the record look up anything `changes` may answer differently? */
+  private touches(changes: GraphChanges): boolean {
+    if (changes.names.size === 0 && !changes.bindings) return false;
+    const { names, indirect } = (this.dependsOn ??= this.dependencies());
+    if (indirect && changes.bindings) return true;
+    for (const name of names) if (changes.names.has(name)) return true;
+    return false;
+  }
+
+  /** The names the answers depend on, and whether any depends on ops bindings. */
+  private dependencies(): { names: string[]; indirect: boolean } {
+    const names = [...this.definitions.keys()];
+    let indirect = false;
+    for (const call of this.targets.keys()) {
+      if (call.op || call.dispatch?.length) continue; // answered from the call alone
+      if (call.indirect) indirect = true;
+      else names.push(call.callee);
+    }
+    return { names, indirect };
   }
 
   private answersHold(graph: CallGraph): boolean {

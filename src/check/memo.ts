@@ -58,3 +58,23 @@ export class RootMemo<T> {
     return value;
   }
 }
+
+/**
+ * Results for a pair of objects (a reader and an updater, a waiter and a
+ * completer) that were computed from the call graph, such as a simulation:
+ * kept while both objects are and the graph answers the lookups the same.
+ */
+export class PairMemo<A extends object, B extends object, T> {
+  private readonly entries = new WeakMap<A, WeakMap<B, { lookups: LookupRecord; value: T }>>();
+
+  get(graph: CallGraph, a: A, b: B, compute: (lookups: GraphLookups) => T): T {
+    let byB = this.entries.get(a);
+    if (!byB) this.entries.set(a, byB = new WeakMap());
+    const known = byB.get(b);
+    if (known && known.lookups.holdsIn(graph)) return known.value;
+    const lookups = new LookupRecord();
+    const value = compute(lookups.recording(graph));
+    byB.set(b, { lookups, value });
+    return value;
+  }
+}

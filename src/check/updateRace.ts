@@ -9,8 +9,9 @@
 import type { CheckInput } from './input';
 import { sortFindings, type Finding, type RelatedLocation } from './finding';
 import { inlineEntry, walkSteps } from '../model/inline';
-import { rootWalk } from './contextWalk';
-import { RootMemo } from './memo';
+import { rootWalks, type RootWalk } from './contextWalk';
+import { PairMemo, RootMemo } from './memo';
+import type { GraphLookups } from './lookupRecord';
 import { addTo } from '../model/multiMap';
 import type { CallStmt, FunctionSummary, ObjectRef } from '../model/types';
 import { buildScenario, renderWitness, simulate, type SimResult } from '../sim';
@@ -37,10 +38,10 @@ const SIM_BUDGET_MS = 2_000;
 /** Each root's inlined sync ops, kept with its walk while its callees stay the same objects. */
 const inlined = new RootMemo<CallStmt[]>();
 
-function opCalls(root: FunctionSummary, input: CheckInput): CallStmt[] {
-  return inlined.get(input.graph, rootWalk(input.graph, root), '', (lookups) => {
+function opCalls(walk: RootWalk, input: CheckInput): CallStmt[] {
+  return inlined.get(input.graph, walk, '', (lookups) => {
     const calls: CallStmt[] = [];
-    for (const step of walkSteps(inlineEntry(lookups, root))) {
+    for (const step of walkSteps(inlineEntry(lookups, walk.root))) {
       if (step.kind === 'call' && step.call.op) calls.push(step.call);
     }
     return calls;
@@ -93,46 +94,40 @@ function isBias(operand: string | undefined): boolean {
 }
 
 /** A root's shapes, found once per inlined op list (which is replaced when the root's walk changes). */
-const shapesOf = new WeakMap<readonly CallStmt[], { readers: Map<string, ReaderShape[]>; updaters: UpdaterShape[] }>();
+const shapesOf = new WeakMap<readonly CallStmt[], RootShapes>();
 
-function shapes(root: FunctionSummary, input: CheckInput): { readers: Map<string, ReaderShape[]>; updaters: UpdaterShape[] } {
-  const calls = opCalls(root, input);
+interface RootShapes {
+  root: FunctionSummary;
+  readers: Map<string, ReaderShape[]>;
+  updaters: UpdaterShape[];
+}
+
+function shapes(walk: RootWalk, input: CheckInput): RootShapes {
+  const calls = opCalls(walk, input);
   let found = shapesOf.get(calls);
   if (!found) {
-    found = { readers: readerShapes(root, calls), updaters: updaterShapes(root, calls) };
+    found = { root: walk.root, readers: readerShapes(walk.root, calls), updaters: updaterShapes(walk.root, calls) };
     shapesOf.set(calls, found);
   }
   return found;
 }
 
-/**
- * The simulator's verdict on a reader and an updater, kept while both shapes
- * are: a shape is remade whenever its root's inlined ops change.
- */
-const verdicts = new WeakMap<ReaderShape, WeakMap<UpdaterShape, Finding | undefined>>();
+/** The simulator's verdict on a reader and an updater, kept while both shapes and their code are. */
+const verdicts = new PairMemo<ReaderShape, UpdaterShape, Finding | undefined>();
 
 function confirmed(input: CheckInput, reader: ReaderShape, updater: UpdaterShape, domain: string): Finding | undefined {
-  let byUpdater = verdicts.get(reader);
-  if (!byUpdater) verdicts.set(reader, byUpdater = new WeakMap());
-  if (byUpdater.has(updater)) return byUpdater.get(updater);
-  const finding = confirm(input, reader, updater, domain);
-  byUpdater.set(updater, finding);
-  return finding;
+  return verdicts.get(input.graph, reader, updater, (lookups) => confirm(lookups, reader, updater, domain));
 }
 
 export function check(input: CheckInput): Finding[] {
   const findings: Finding[] = [];
+  const all = rootWalks(input).map((walk) => shapes(walk, input));
   // Updaters by what they synchronize and the guard they publish.
   const updaters = new Map<string, UpdaterShape[]>();
-  for (const root of input.roots) {
-    for (const u of shapes(root, input).updaters) {
-      const key = `${u.synchronize.op?.object?.id}\u0000${u.guard.id}`;
-      addTo(updaters, key, u);
-    }
-  }
+  for (const u of all.flatMap((s) => s.updaters)) addTo(updaters, `${u.synchronize.op?.object?.id}\u0000${u.guard.id}`, u);
   if (updaters.size === 0) return findings;
-  for (const root of input.roots) {
-    for (const [domain, readers] of shapes(root, input).readers) {
+  for (const { root, readers: byDomain } of all) {
+    for (const [domain, readers] of byDomain) {
       for (const reader of readers) {
         const updater = updaters.get(`${domain}\u0000${reader.guard.id}`)?.find((u) => u.root !== root);
         if (!updater) continue;
@@ -153,8 +148,8 @@ function dedupe(findings: Finding[]): Finding[] {
   });
 }
 
-function confirm(input: CheckInput, reader: ReaderShape, updater: UpdaterShape, domain: string): Finding | undefined {
-  const scenario = buildScenario(input.graph, [{ name: reader.root.name }, { name: updater.root.name }]);
+function confirm(graph: GraphLookups, reader: ReaderShape, updater: UpdaterShape, domain: string): Finding | undefined {
+  const scenario = buildScenario(graph, [{ name: reader.root.name }, { name: updater.root.name }]);
   const result = simulate(scenario, { budgetMs: SIM_BUDGET_MS });
   const violation = result.violations.find((v) => v.property === 'update-phase-exclusion');
   const exhaustive = !result.stats.boundHit && !result.stats.stopped;

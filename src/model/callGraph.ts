@@ -77,8 +77,14 @@ export class CallGraph {
   private readonly byMember = new Map<string, OpsBinding[]>();
   private readonly byStaticKey = new Map<string, OpsBinding[]>();
   private edgeList: CallEdge[] | undefined;
+  /** The graph this one was built to follow, and what differs from it (see `changesFrom`). */
+  private readonly base: { graph: WeakRef<CallGraph>; changes: GraphChanges } | undefined;
 
-  constructor(private readonly files: readonly FileModel[]) {
+  /**
+   * `previous`, when given, is the graph of the run before: lookups cached
+   * against it are then re-checked only where the two differ.
+   */
+  constructor(private readonly files: readonly FileModel[], previous?: CallGraph) {
     for (const binding of files.flatMap((f) => f.opsBindings)) {
       // `static_call(kvm_x86_mem_enc_ioctl)` is member mem_enc_ioctl of a `struct kvm_x86_ops`.
       const key = `${binding.structType.replace(/_ops$/, '')}_${binding.member}`;
@@ -91,6 +97,25 @@ export class CallGraph {
       }
     }
     for (const list of this.definitions.values()) if (list.length > 1) list.sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
+    if (previous) this.base = { graph: new WeakRef(previous), changes: this.changesSince(previous) };
+  }
+
+  /**
+   * What may answer differently here than in `graph`: names whose definitions
+   * changed (or appeared, or went), and whether any ops binding did. Known
+   * only for the graph this one was built to follow; undefined for any other.
+   */
+  changesFrom(graph: CallGraph): GraphChanges | undefined {
+    return this.base?.graph.deref() === graph ? this.base.changes : undefined;
+  }
+
+  private changesSince(previous: CallGraph): GraphChanges {
+    const names = new Set<string>();
+    for (const [name, list] of this.definitions) if (!sameList(list, previous.definitions.get(name))) names.add(name);
+    for (const name of previous.definitions.keys()) if (!this.definitions.has(name)) names.add(name);
+    const bindings = this.byMember.size !== previous.byMember.size ||
+      [...this.byMember].some(([member, list]) => !sameList(list, previous.byMember.get(member)));
+    return { names, bindings };
   }
 
   /** Every edge, file by file in code order (listed on first use: the checks need only lookups). */
@@ -168,6 +193,18 @@ export class CallGraph {
     const rank = new Map(files.map((file, i) => [file, i]));
     return roots.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.loc.line - b.loc.line);
   }
+}
+
+/** What differs between a graph and the one it was built to follow. */
+export interface GraphChanges {
+  /** Names whose definitions differ: `definition()` and direct `targets()` may answer otherwise for these only. */
+  names: ReadonlySet<string>;
+  /** Ops bindings differ: indirect calls may go elsewhere. */
+  bindings: boolean;
+}
+
+function sameList<T>(list: readonly T[], other: readonly T[] | undefined): boolean {
+  return other !== undefined && list.length === other.length && list.every((item, i) => item === other[i]);
 }
 
 function unique(targets: { name: string; kind: EdgeKind }[]): { name: string; kind: EdgeKind }[] {

@@ -77,7 +77,7 @@ export interface Scenario {
   options: ScenarioOptions;
 }
 
-export function buildScenario(graph: CallGraph, entries: readonly EntrySpec[], options: ScenarioOptions = {}): Scenario {
+export function buildScenario(graph: Pick<CallGraph, 'definition' | 'targets'>, entries: readonly EntrySpec[], options: ScenarioOptions = {}): Scenario {
   const problems: ScenarioProblem[] = [];
   const programs = new Map<string, { program: Program; loc: SourceLoc }>();
   const specs: { entry: string; copy: number }[] = [];

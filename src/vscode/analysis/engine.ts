@@ -204,7 +204,7 @@ export class AnalysisEngine implements EngineApi {
   private input(): CheckInput {
     if (this.joined?.version !== this.version) {
       const models = [...this.files.values()].map((e) => e.model);
-      this.joined = { input: checkInput(models, this.config.entries), version: this.version };
+      this.joined = { input: checkInput(models, this.config.entries, this.joined?.input), version: this.version };
     }
     return this.joined.input;
   }
