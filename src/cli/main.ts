@@ -104,9 +104,17 @@ async function load(args: Args): Promise<Loaded> {
     ? (done: number, total: number) => process.stderr.write(`\rracelens: read ${done}/${total} files${done === total ? '\n' : ''}`)
     : undefined;
   const inputs = files.map((path) => ({ path, file: displayPath(path) }));
-  const models = await readWithWorkers(join(__dirname, 'readWorker.js'), { wasmDir: __dirname, ...options }, inputs, progress);
+  // This thread reads its share too, keeping the text of what it read.
+  const parser = await CParser.load(__dirname);
   const sources = new Map<string, string>();
+  const readHere = (input: { path: string }): FileModel => {
+    const read = readAll(parser, [input.path], options);
+    for (const [file, text] of read.sources) sources.set(file, text);
+    return read.models[0]!;
+  };
+  const models = await readWithWorkers(join(__dirname, 'readWorker.js'), { wasmDir: __dirname, ...options }, inputs, progress, readHere);
   for (const input of inputs) {
+    if (sources.has(input.file)) continue;
     try {
       sources.set(input.file, readFileSync(input.path, 'utf8'));
     } catch {

@@ -1,4 +1,4 @@
-// Reads many files on worker threads, one per core, and returns the models in
+// Reads many files on worker threads (and on the calling thread), and returns the models in
 // the order asked, whatever order the workers finish in.
 
 import { Worker } from 'node:worker_threads';
@@ -17,19 +17,35 @@ export interface PoolInput { path: string; file: string }
 /** Requests queued at each worker: one to work on, one waiting, so it never idles between files. */
 const IN_FLIGHT = 2;
 
+/**
+ * Reads `inputs` on worker threads, and on this thread too when `readHere`
+ * is given (one worker fewer: this thread would otherwise only wait, and its
+ * models need no copying across).
+ */
 export async function readWithWorkers(
   workerScript: string,
   data: ReadWorkerData,
   inputs: readonly PoolInput[],
   onProgress?: (done: number, total: number) => void,
+  readHere?: (input: PoolInput) => FileModel,
 ): Promise<FileModel[]> {
-  const size = Math.max(1, Math.min(availableParallelism(), inputs.length));
+  const threads = Math.max(1, Math.min(availableParallelism(), inputs.length));
+  const size = readHere ? threads - 1 : threads;
   const results: FileModel[] = new Array(inputs.length);
   const workers = Array.from({ length: size }, () => new Worker(workerScript, { workerData: data }));
   let next = 0;
   let done = 0;
+  const here = async (): Promise<void> => {
+    while (readHere && next < inputs.length) {
+      const id = next++;
+      results[id] = readHere(inputs[id]!);
+      onProgress?.(++done, inputs.length);
+      // Let the workers' replies in, and feed them, between files.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
   try {
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+    await Promise.all([here(), ...workers.map((worker) => new Promise<void>((resolve, reject) => {
       let pending = 0;
       const feed = (): void => {
         while (pending < IN_FLIGHT && next < inputs.length) {
@@ -50,7 +66,7 @@ export async function readWithWorkers(
       });
       worker.on('error', reject);
       feed();
-    })));
+    }))]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

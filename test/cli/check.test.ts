@@ -2,7 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { fixturePath } from '../helpers';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { readSource } from '../../src/parse/workspace';
+import { primitiveTable } from '../../src/model/primitives';
+import { checkInput } from '../../src/check/input';
+import { runChecks } from '../../src/check/registry';
+import { fixturePath, loadParser } from '../helpers';
 
 function racelens(...args: string[]) {
   const run = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8' });
@@ -63,4 +70,27 @@ test('a patch with its tree: the finding it introduces, said as the edge it adds
   assert.equal(lines[0], 'Patch review: 1 introduced, 0 removed, 0 already there');
   assert.match(lines[1] ?? '', /vcpu-reset\.patch:23:3: error: this patch adds the edge vcpu\.mutex → kvm\.lock, which closes the lock-order cycle: kvm\.lock → vcpu\.mutex → kvm\.lock \[RL002\]$/);
   assert.match(stdout, /^1 finding \(1 error\), 0 input problems$/m);
+});
+
+test('a tree big enough for worker threads: the same findings, in the same order, as reading it on one thread', async () => {
+  // 30 files (the command line reads 24 or more on this thread and worker threads):
+  // a spinlock holder in one file, the sleeping helper it calls in another.
+  const dir = mkdtempSync(join(tmpdir(), 'racelens-tree-'));
+  const sources: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) {
+    sources[`dev${String(i).padStart(2, '0')}.c`] = i % 2 === 0
+      ? `void dev${i}_kick(struct dev${i} *d)\n{\n\tspin_lock(&d->lock);\n\tdev${i + 1}_wait(d);\n\tspin_unlock(&d->lock);\n}\n`
+      : `void dev${i}_wait(struct dev${i - 1} *d)\n{\n\tmutex_lock(&d->cfg);\n\tmutex_unlock(&d->cfg);\n}\n`;
+  }
+  for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
+  const { code, stdout } = racelens('check', dir, '--json');
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(code, 1);
+  const parser = await loadParser();
+  const { table } = primitiveTable();
+  const expected = runChecks(checkInput(Object.entries(sources).map(([name, text]) => readSource(parser, name, text, { table }))));
+  const found = (JSON.parse(stdout) as { findings: { code: string; loc: { file: string; line: number }; message: string }[] }).findings;
+  assert.equal(found.length, 15);
+  assert.deepEqual(found.map((f) => `${f.code} ${basename(f.loc.file)}:${f.loc.line} ${f.message}`),
+    expected.map((f) => `${f.code} ${f.loc.file}:${f.loc.line} ${f.message}`));
 });
