@@ -35,10 +35,14 @@ export function benchChecks(parser: CParser, table: PrimitiveTable): void {
   console.log(`  10,000-line file, read + all checks: ${median(runs).toFixed(0)} ms median of 5 (bar < 300 ms), ${count} findings`);
 
   const models: FileModel[] = Array.from({ length: 500 }, (_, i) => readSource(parser, `tree/file${i}.c`, generateC(400, i + 1), { table }));
-  const input = checkInput(models);
-  const perCheck = CHECKS.map((c) => `${c.codes.join('/')} ${time(() => c.check(input)).ms.toFixed(0)} ms`);
-  const whole = time(() => runChecks(checkInput(models)));
-  console.log(`  500 files, all checks over cached models: ${whole.ms.toFixed(0)} ms (${perCheck.join(', ')})`);
+  // The first run over these models walks everything: what a CI run or the editor's first index pays.
+  const first = time(() => checkInput(models));
+  const input = first.result;
+  const perCheck = CHECKS.map((c) => ({ codes: c.codes.join('/'), ms: time(() => c.check(input)).ms }));
+  const cold = first.ms + perCheck.reduce((n, c) => n + c.ms, 0);
+  const again = time(() => runChecks(checkInput(models)));
+  console.log(`  500 files (already read), every check, first run: ${cold.toFixed(0)} ms (bar < 10 s; call graph ${first.ms.toFixed(0)} ms, ` +
+    `${perCheck.map((c) => `${c.codes} ${c.ms.toFixed(0)} ms`).join(', ')}); run again with nothing changed: ${again.ms.toFixed(0)} ms`);
 
   const edits: { read: number; graph: number; checks: number; total: number }[] = [];
   for (let r = 0; r < 7; r++) {
