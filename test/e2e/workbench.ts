@@ -174,7 +174,8 @@ export class Workbench {
    */
   async revealText(name: string, text: string): Promise<string> {
     const editor = this.editor(name);
-    await editor.locator('.view-lines').click({ position: { x: 4, y: 4 } });
+    // The editor's frame, not its lines: scrolled, the lines' corner lies outside the view.
+    await editor.locator('.overflow-guard').first().click({ position: { x: 80, y: 8 } });
     await this.page.keyboard.press('Control+F');
     const find = editor.locator('.find-widget');
     const box = find.locator('textarea, input').first();
