@@ -131,6 +131,15 @@ test('Simulate Race: choices from the cursor, the open parameter, then the run w
   assert.deepEqual(run.timelines[0]!.rerun, { entries, params: { data: 1 } });
 });
 
+test('a simulation of an entry point nobody defines, or of more CPUs than the setting allows, fails with the reason', async () => {
+  const e = await engine();
+  e.read({ inputs: [{ file: SEED, text: TEXT }] });
+  assert.throws(() => e.simulate({ entries: [{ name: 'kvm_vm_ioctl' }, { name: 'no_such_entry' }], params: {}, simulation }),
+    /^Error: entry point no_such_entry\(\) is not defined in the open files$/);
+  assert.throws(() => e.simulate({ entries: [{ name: 'kvm_vm_ioctl', copies: 1e9 }], params: {}, simulation }),
+    new RegExp(`^Error: 1000000000 CPUs asked for; at most ${simulation.maxThreads} \\(setting racelens\\.simulation\\.maxThreads\\)$`));
+});
+
 test('a cancelled simulation stops and says so', async () => {
   const e = await engine();
   e.read({ inputs: [{ file: SEED, text: TEXT }] });

@@ -32,7 +32,14 @@ function source(id: string, title: string, scenario: Scenario, witness: Witness,
 export function simulateRun(input: CheckInput, config: RaceLensConfig, request: SimulateRequest, context: RunContext): SimulateOutput {
   const run = ++runs;
   const { entries, params, simulation } = request;
+  // Entries can come from a command's arguments (a keybinding, another extension): held to what the picker allows.
+  const cpus = entries.reduce((n, e) => n + Math.max(1, e.copies ?? 1), 0);
+  if (cpus > simulation.maxThreads) {
+    throw new Error(`${cpus} CPUs asked for; at most ${simulation.maxThreads} (setting racelens.simulation.maxThreads)`);
+  }
   const scenario = buildScenario(input.graph, entries, { aliases: config.aliases });
+  const unknown = scenario.problems.filter((p) => p.severity === 'error');
+  if (unknown.length > 0) throw new Error(unknown.map((p) => p.message).join('; '));
   const bounds = boundsOf(simulation);
   const options = { params, bounds, budgetMs: simulation.timeBudgetMs, ...context };
   const result = simulate(scenario, options);

@@ -74,6 +74,18 @@ suite('simulate race', () => {
     }
   });
 
+  test('a simulation that cannot run (an entry point nobody defines) leaves no panel, and the next one runs', async () => {
+    await closeAllEditors();
+    await openSeed();
+    const failed = await vscode.commands.executeCommand('racelens.simulateRace', { entries: ['kvm_vm_ioctl', 'no_such_entry'] });
+    assert.equal(failed, undefined, 'nothing ran');
+    // The panel opened as the simulation started closes again: it never got a timeline.
+    await timelineTabs(0);
+    const result = await vscode.commands.executeCommand<SimulateResult>('racelens.simulateRace', { entries: ['kvm_vm_ioctl', 'reload_store'], params: { data: 1 } });
+    assert.ok(result.opened, 'the analysis worker still simulates');
+    await timelineTabs(1);
+  });
+
   test('with no editor and no arguments it says why instead of running', async () => {
     await closeAllEditors();
     const result = await vscode.commands.executeCommand('racelens.simulateRace');
