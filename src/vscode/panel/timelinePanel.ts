@@ -30,7 +30,6 @@ export class TimelinePanel implements vscode.Disposable {
    * page loading included), and until the host heard so.
    */
   private drawn: { id: string; ms: number; openMs: number; heardMs: number; paintedAt: number } | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   /** Who waits for a timeline to be painted (whenPainted). */
   private paintWaiters: { id: string; done: () => void }[] = [];
   /** The page's style and script, read once. */
@@ -144,7 +143,6 @@ export class TimelinePanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 
   private revive(panel: vscode.WebviewPanel, state: unknown): void {
@@ -164,9 +162,12 @@ export class TimelinePanel implements vscode.Disposable {
       script: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'timeline.js').fsPath, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
     };
     panel.webview.html = page(this.assets, this.state, placeholder);
-    this.disposables.push(
+    // This panel's listeners go with it, so closed panels leave nothing behind.
+    const listeners: vscode.Disposable[] = [];
+    listeners.push(
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidDispose(() => {
+        for (const listener of listeners) listener.dispose();
         if (this.panel !== panel) return;
         this.panel = undefined;
         this.wakePaintWaiters();
