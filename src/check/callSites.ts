@@ -7,6 +7,7 @@ import type { CallStmt, FileModel, FunctionSummary, SourceLoc, Stmt } from '../m
 import type { CheckInput } from './input';
 import type { GraphLookups } from './lookupRecord';
 import { perFile, perInput } from './memo';
+import { addTo } from '../model/multiMap';
 
 /** The name a call is walked under and the body the walk enters (as contextWalk does). */
 export function calleeOf(graph: GraphLookups, call: CallStmt): { name: string; body: readonly Stmt[] | undefined } {
@@ -84,7 +85,7 @@ const opCallsIn = perFile((file: FileModel): Map<string, CallStmt> => {
 /** The files of an input by name: a call's location names the file it was read from. */
 const filesByName = perInput((input: CheckInput): Map<string, FileModel[]> => {
   const byName = new Map<string, FileModel[]>();
-  for (const file of input.files) byName.set(file.file, [...(byName.get(file.file) ?? []), file]);
+  for (const file of input.files) addTo(byName, file.file, file);
   return byName;
 });
 

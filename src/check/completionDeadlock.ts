@@ -10,6 +10,7 @@ import { sortFindings, type Finding } from './finding';
 import type { CallStmt, FunctionSummary } from '../model/types';
 import { buildScenario, renderWitness, simulate, type SimResult } from '../sim';
 import { addTo } from '../model/multiMap';
+import { oncePer } from '../model/oncePer';
 import { PairMemo } from './memo';
 
 interface Site {
@@ -23,22 +24,16 @@ const SIM_BUDGET_MS = 2_000;
 const onCompletion = (event: OpEvent): boolean => event.op.family === 'completion' && event.op.object !== undefined;
 
 /** One root's waits and completes, by completion: kept with its walk. */
-const sitesOf = new WeakMap<RootWalk, { waits: [string, Site][]; completes: [string, Site][] }>();
-
-function rootSites(walk: RootWalk): { waits: [string, Site][]; completes: [string, Site][] } {
-  let sites = sitesOf.get(walk);
-  if (!sites) {
-    sites = { waits: [], completes: [] };
-    for (const event of walk.select(onCompletion)) {
-      const { action, object } = event.op;
-      const into = action === 'wait' ? sites.waits : action === 'complete' || action === 'complete_all' ? sites.completes : undefined;
-      const held = event.before.held.filter((h) => h.mode === 'exclusive');
-      into?.push([object!.id, { root: event.root, call: event.call, held }]);
-    }
-    sitesOf.set(walk, sites);
+const rootSites = oncePer((walk: RootWalk): { waits: [string, Site][]; completes: [string, Site][] } => {
+  const sites = { waits: [] as [string, Site][], completes: [] as [string, Site][] };
+  for (const event of walk.select(onCompletion)) {
+    const { action, object } = event.op;
+    const into = action === 'wait' ? sites.waits : action === 'complete' || action === 'complete_all' ? sites.completes : undefined;
+    const held = event.before.held.filter((h) => h.mode === 'exclusive');
+    into?.push([object!.id, { root: event.root, call: event.call, held }]);
   }
   return sites;
-}
+});
 
 export function check(input: CheckInput): Finding[] {
   const waits = new Map<string, Site[]>();

@@ -2,7 +2,7 @@
 // reused after an edit when every lookup still gives the same answer. Models
 // of unedited files keep their objects, so "the same" is object identity.
 
-import type { CallGraph, GraphChanges } from '../model/callGraph';
+import { isDirectCall, type CallGraph, type GraphChanges } from '../model/callGraph';
 import type { CallStmt, FunctionSummary } from '../model/types';
 
 export type GraphLookups = Pick<CallGraph, 'definition' | 'targets'>;
@@ -15,6 +15,12 @@ export class LookupRecord {
   private checked: { graph: CallGraph; holds: boolean } | undefined;
   /** Listed on first use after recording stops (see `touches`). */
   private dependsOn: { names: string[]; indirect: boolean } | undefined;
+
+  /** `compute`'s value, with the record of the lookups it made (beyond `base`'s; see `recording`). */
+  static run<T>(graph: CallGraph, compute: (lookups: GraphLookups) => T, base?: LookupRecord): { lookups: LookupRecord; value: T } {
+    const lookups = new LookupRecord();
+    return { lookups, value: compute(lookups.recording(graph, base)) };
+  }
 
   /**
    * A view of `graph` that writes every answer it gives into this record,
@@ -69,9 +75,9 @@ export class LookupRecord {
     const names = [...this.definitions.keys()];
     let indirect = false;
     for (const call of this.targets.keys()) {
-      if (call.op || call.dispatch?.length) continue; // answered from the call alone
-      if (call.indirect) indirect = true;
-      else names.push(call.callee);
+      if (isDirectCall(call)) names.push(call.callee);
+      else if (call.indirect) indirect = true;
+      // Ops and dispatch lists are answered from the call alone.
     }
     return { names, indirect };
   }

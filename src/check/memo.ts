@@ -11,21 +11,11 @@
 // (contextWalk.rootWalk), so a RootMemo entry stays valid with it.
 
 import type { CallGraph } from '../model/callGraph';
+import { oncePer } from '../model/oncePer';
 import type { FileModel } from '../model/types';
 import type { RootWalk } from './contextWalk';
 import type { CheckInput } from './input';
 import { LookupRecord, type GraphLookups } from './lookupRecord';
-
-/** `compute(key)`, once per key object. */
-function oncePer<K extends object, T>(compute: (key: K) => T): (key: K) => T {
-  const cache = new WeakMap<K, T>();
-  return (key) => {
-    if (cache.has(key)) return cache.get(key)!;
-    const value = compute(key);
-    cache.set(key, value);
-    return value;
-  };
-}
 
 /** `compute(file)`, once per FileModel object. */
 export const perFile: <T>(compute: (file: FileModel) => T) => (file: FileModel) => T = oncePer;
@@ -52,10 +42,9 @@ export class RootMemo<T> {
   get(graph: CallGraph, walk: RootWalk, context: string, compute: (lookups: GraphLookups) => T): T {
     const known = this.entries.get(walk);
     if (known && known.context === context && known.lookups.holdsIn(graph)) return known.value;
-    const lookups = new LookupRecord();
-    const value = compute(lookups.recording(graph, walk.lookups));
-    this.entries.set(walk, { context, lookups, value });
-    return value;
+    const entry = { context, ...LookupRecord.run(graph, compute, walk.lookups) };
+    this.entries.set(walk, entry);
+    return entry.value;
   }
 }
 
@@ -72,9 +61,8 @@ export class PairMemo<A extends object, B extends object, T> {
     if (!byB) this.entries.set(a, byB = new WeakMap());
     const known = byB.get(b);
     if (known && known.lookups.holdsIn(graph)) return known.value;
-    const lookups = new LookupRecord();
-    const value = compute(lookups.recording(graph));
-    byB.set(b, { lookups, value });
-    return value;
+    const entry = LookupRecord.run(graph, compute);
+    byB.set(b, entry);
+    return entry.value;
   }
 }

@@ -4,6 +4,7 @@
 // `=>` edges. Every edge keeps the call's location.
 
 import { addTo } from './multiMap';
+import { oncePer } from './oncePer';
 import type { CallStmt, FileModel, FunctionSummary, OpsBinding, Origin, SourceLoc, Stmt } from './types';
 
 export type EdgeKind = 'direct' | 'static_call' | 'ops' | 'notifier' | 'pointer' | 'dispatch' | 'notes';
@@ -28,38 +29,29 @@ interface CallSite {
  * Each file's call sites, listed once per FileModel object: after an edit,
  * every other file keeps its model, so a new graph lists only the edited one.
  */
-const callSitesOf = new WeakMap<FileModel, CallSite[]>();
-
-function callSitesIn(file: FileModel): CallSite[] {
-  let sites = callSitesOf.get(file);
-  if (!sites) {
-    sites = [];
-    for (const fn of file.functions) if (fn.origin !== 'patch-pre') collectSites(fn.name, fn.body, sites);
-    callSitesOf.set(file, sites);
-  }
+const callSitesIn = oncePer((file: FileModel): CallSite[] => {
+  const sites: CallSite[] = [];
+  for (const fn of file.functions) if (fn.origin !== 'patch-pre') collectSites(fn.name, fn.body, sites);
   return sites;
-}
+});
 
 /**
  * Per file: the names its plain direct calls name (an edge exactly when the
  * name has a definition), and the other call sites, whose edges need the graph.
  */
-const callsOutOfFile = new WeakMap<FileModel, { direct: string[]; other: CallSite[] }>();
-
-function callsOutOf(file: FileModel): { direct: string[]; other: CallSite[] } {
-  let calls = callsOutOfFile.get(file);
-  if (!calls) {
-    const direct = new Set<string>();
-    const other: CallSite[] = [];
-    for (const site of callSitesIn(file)) {
-      const { call } = site;
-      if (!call.op && !call.dispatch?.length && !call.indirect && !call.body?.length) direct.add(call.callee);
-      else if (!call.op) other.push(site);
-    }
-    calls = { direct: [...direct], other };
-    callsOutOfFile.set(file, calls);
+const callsOutOf = oncePer((file: FileModel): { direct: string[]; other: CallSite[] } => {
+  const direct = new Set<string>();
+  const other: CallSite[] = [];
+  for (const site of callSitesIn(file)) {
+    if (isDirectCall(site.call) && !site.call.body?.length) direct.add(site.call.callee);
+    else if (!site.call.op) other.push(site);
   }
-  return calls;
+  return { direct: [...direct], other };
+});
+
+/** A call by name, no op, dispatch list or function pointer: it goes to `callee` exactly when that has a definition. */
+export function isDirectCall(call: CallStmt): boolean {
+  return !call.op && !call.dispatch?.length && !call.indirect;
 }
 
 function collectSites(from: string, body: readonly Stmt[], into: CallSite[]): void {
@@ -91,11 +83,7 @@ export class CallGraph {
       addTo(this.byMember, binding.member, binding);
       addTo(this.byStaticKey, key, binding);
     }
-    for (const file of files) {
-      for (const fn of file.functions) {
-        addTo(this.definitions, fn.name, fn);
-      }
-    }
+    for (const file of files) for (const fn of file.functions) addTo(this.definitions, fn.name, fn);
     for (const list of this.definitions.values()) if (list.length > 1) list.sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
     if (previous) this.base = { graph: new WeakRef(previous), changes: this.changesSince(previous) };
   }
@@ -171,7 +159,7 @@ export class CallGraph {
    * for the common direct call.
    */
   targetKey(call: CallStmt): string {
-    if (!call.op && !call.dispatch?.length && !call.indirect) return this.definitions.has(call.callee) ? call.callee : '';
+    if (isDirectCall(call)) return this.definitions.has(call.callee) ? call.callee : '';
     return this.targets(call).map((t) => `${t.kind}:${t.name}`).join(',');
   }
 
