@@ -15,7 +15,7 @@ declare const RACELENS_VERSION: string;
 
 export function runCheck(args: Args, { models, entries, sources }: Loaded): number {
   const input = checkInput(models, entries);
-  const problems = [...models.flatMap((m) => m.problems), ...unknownLockLikeCalls(input.graph), ...suppressionProblems(sources)];
+  const problems = [...models.flatMap((m) => m.problems), ...unknownLockLikeCalls(models, input.graph), ...suppressionProblems(sources)];
   const review = hasPatch(models) ? reviewPatch(models, entries) : undefined;
   const findings = applySuppressions(review ? review.after : runChecks(input), sources);
   const timeline = args.flags.has('--timeline');

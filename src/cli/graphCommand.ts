@@ -16,7 +16,7 @@ export function runGraph(args: Args, { models, entries: wanted }: Loaded): numbe
     })
     : graph.roots();
   const sequences = entrySequences(graph, entries);
-  const problems = [...models.flatMap((m) => m.problems), ...unknownLockLikeCalls(graph)];
+  const problems = [...models.flatMap((m) => m.problems), ...unknownLockLikeCalls(models, graph)];
   process.stdout.write(args.flags.has('--json') ? renderGraphJson(graph, sequences, problems) : renderGraphText(graph, sequences, problems));
   return 0;
 }

@@ -4,17 +4,29 @@
 
 import type { CallGraph } from './callGraph';
 import { forEachCall } from './callGraph';
-import type { InputProblem, Stmt } from './types';
+import { oncePer } from './oncePer';
+import type { CallStmt, FileModel, InputProblem, Stmt } from './types';
 
 const LOCK_LIKE = /(?:^|_)(?:lock|unlock|trylock|down|up)(?:_|$)|^(?:lock|unlock)_/;
 
-export function unknownLockLikeCalls(graph: CallGraph): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const reported = new Set<string>();
+/** A file's plain calls whose names look like a lock, in code order, notes-nested bodies included (listed once per file model). */
+const lockLikeCallsIn = oncePer((file: FileModel): CallStmt[] => {
+  const calls: CallStmt[] = [];
   const visit = (body: readonly Stmt[]): void => forEachCall(body, (call) => {
     if (call.body?.length) visit(call.body);
     if (call.op || call.indirect || call.dispatch?.length || call.body?.length) return;
-    if (!LOCK_LIKE.test(call.callee) || graph.definitions.has(call.callee) || reported.has(call.callee)) return;
+    if (LOCK_LIKE.test(call.callee)) calls.push(call);
+  });
+  for (const fn of file.functions) visit(fn.body);
+  return calls;
+});
+
+/** Lock-like calls nothing in `files` defines (the editor asks on every re-check: the scan is per file, once). */
+export function unknownLockLikeCalls(files: readonly FileModel[], graph: CallGraph): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const reported = new Set<string>();
+  for (const call of files.flatMap(lockLikeCallsIn)) {
+    if (graph.definitions.has(call.callee) || reported.has(call.callee)) continue;
     reported.add(call.callee);
     problems.push({
       loc: call.loc,
@@ -22,7 +34,6 @@ export function unknownLockLikeCalls(graph: CallGraph): InputProblem[] {
       message: `\`${call.callee}()\` looks like a lock but is neither a known primitive nor defined in the inputs; ` +
         `declare it in .racelens.json, e.g. "primitives": { "${call.callee}": "mutex_lock" }`,
     });
-  });
-  for (const list of graph.definitions.values()) for (const fn of list) visit(fn.body);
+  }
   return problems;
 }

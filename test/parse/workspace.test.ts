@@ -81,7 +81,7 @@ test('bad input: unclosed fence, binary junk, unknown lock-like wrapper — loca
   assert.deepEqual(summary(junk).errors, ['file holds binary data (NUL bytes); not analysed']);
 
   const wrapper = await read('wrapper.c', 'workspace', 'wrapper.c');
-  const problems = unknownLockLikeCalls(new CallGraph([wrapper, junk, unclosed]));
+  const problems = unknownLockLikeCalls([wrapper, junk, unclosed], new CallGraph([wrapper, junk, unclosed]));
   assert.deepEqual(problems.map((p) => [p.loc.file, p.loc.line, p.message.split(';')[0]]), [
     ['wrapper.c', 2, '`my_fancy_lock()` looks like a lock but is neither a known primitive nor defined in the inputs'],
     ['wrapper.c', 4, '`my_fancy_unlock()` looks like a lock but is neither a known primitive nor defined in the inputs'],

@@ -101,7 +101,7 @@ export class AnalysisEngine implements EngineApi {
     const findings = applySuppressions(raw, sources);
     const problems = [
       ...models.flatMap((m) => m.problems),
-      ...unknownLockLikeCalls(input.graph),
+      ...unknownLockLikeCalls(models, input.graph),
       ...[...this.files.values()].flatMap((e) => e.suppressionProblems),
     ];
     const timelines = findings.filter((f) => !f.suppressed).flatMap((f) => this.findingTimeline(input, f));
@@ -137,7 +137,7 @@ export class AnalysisEngine implements EngineApi {
     const entry = this.files.get(file);
     if (!entry) return undefined;
     const graph = new CallGraph([entry.model]);
-    return renderGraphText(graph, entrySequences(graph, graph.roots()), [...entry.model.problems, ...unknownLockLikeCalls(graph)], relativeTo(folders));
+    return renderGraphText(graph, entrySequences(graph, graph.roots()), [...entry.model.problems, ...unknownLockLikeCalls([entry.model], graph)], relativeTo(folders));
   }
 
   private touch(): void {
