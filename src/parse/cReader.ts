@@ -54,7 +54,7 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
   const reuse = options.mapLoc ? undefined : options.reuse;
   const parsed = parser.withTree(text, (tree) => {
     const globals = readDeclarations(parser, tree, file, options, model);
-    readFunctions(parser, tree, new SourceText(text), file, options, model, globals, reuse);
+    readFunctions(tree, new SourceText(text), file, options, model, globals, reuse);
     return true;
   }, reuse?.tree);
   if (!parsed) model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: 'tree-sitter gave up parsing this file within its time budget' });
@@ -131,17 +131,15 @@ function typeName(text: string): string {
   return text.replace(/^struct\s+/, '').trim();
 }
 
-function readFunctions(parser: CParser, tree: Tree, source: SourceText, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
+function readFunctions(tree: Tree, source: SourceText, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
   const loc = locator(file, options.mapLoc);
   const globalNames = reuse ? [...globals].sort().join(' ') : '';
   const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
   const kept = new Map<string, FunctionSummary>();
-  // Definitions sit at file scope, or inside a few levels of #if.
-  for (const match of parser.queries.functions.matches(tree.rootNode, { maxStartDepth: 6 })) {
-    const declarator = match.captures.find((c) => c.name === 'declarator')?.node;
-    const body = match.captures.find((c) => c.name === 'body')?.node;
-    const definition = match.captures.find((c) => c.name === 'function')?.node;
-    if (!declarator || !body || !definition) continue;
+  for (const definition of functionDefinitions(tree.rootNode)) {
+    const declarator = definition.childForFieldName('declarator');
+    const body = definition.childForFieldName('body');
+    if (!declarator || body?.type !== 'compound_statement') continue;
     const key = reuse ? `${definition.startPosition.row}:${definition.startPosition.column}:${definition.text}` : undefined;
     const same = key === undefined ? undefined : previous?.get(key);
     if (same) {
@@ -183,6 +181,33 @@ function readFunctions(parser: CParser, tree: Tree, source: SourceText, file: st
     reuse.functions = kept;
     reuse.globals = globalNames;
   }
+}
+
+/** Nodes that hold top-level items: the file, `#if` arms, `extern "C" { }`, and what error recovery wrapped. */
+const TOP_LEVEL_CONTAINERS = new Set([
+  'translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_elifdef', 'preproc_else',
+  'linkage_specification', 'declaration_list', 'ERROR',
+]);
+
+/** How deep definitions are looked for (the file is 0): nested `#if`s in kernel code rarely pass three. */
+const MAX_DEFINITION_DEPTH = 6;
+
+/**
+ * Function definitions in file order. A walk over containers only, never into
+ * a body: a tree-sitter query over the whole tree cost seven times as much.
+ */
+function functionDefinitions(root: Node): Node[] {
+  const found: Node[] = [];
+  const visit = (node: Node, depth: number): void => {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const type = child.type;
+      if (type === 'function_definition') found.push(child);
+      else if (depth < MAX_DEFINITION_DEPTH && TOP_LEVEL_CONTAINERS.has(type)) visit(child, depth + 1);
+    }
+  };
+  visit(root, 1);
+  return found;
 }
 
 /** The definition's text before its body: return type, name, parameters, annotations. */

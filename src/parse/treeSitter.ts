@@ -4,19 +4,16 @@
 
 import { Language, Parser, Query, type Edit, type Node, type Tree } from 'web-tree-sitter';
 import { join } from 'node:path';
-import functionsQuery from './queries/functions.scm';
 import declarationsQuery from './queries/declarations.scm';
 
 export type { Node, Tree };
 
 /** The compiled queries, by the file they come from. */
 export interface CQueries {
-  functions: Query;
   declarations: Query;
 }
 
 export const QUERY_SOURCES: Readonly<Record<keyof CQueries, string>> = {
-  functions: functionsQuery,
   declarations: declarationsQuery,
 };
 
@@ -45,7 +42,6 @@ export class CParser {
       const parser = new Parser();
       parser.setLanguage(language);
       const queries: CQueries = {
-        functions: new Query(language, QUERY_SOURCES.functions),
         declarations: new Query(language, QUERY_SOURCES.declarations),
       };
       return new CParser(parser, language, queries);
@@ -55,7 +51,6 @@ export class CParser {
 
   /** Frees the parser and its compiled queries; the next `load` starts afresh. */
   dispose(): void {
-    this.queries.functions.delete();
     this.queries.declarations.delete();
     this.parser.delete();
     CParser.loading = undefined;
