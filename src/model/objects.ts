@@ -61,6 +61,24 @@ const IDENT = /^[A-Za-z_]\w*$/;
  * (a literal, an arithmetic expression, a call we cannot see through).
  */
 export function objectRef(text: string, aliases: Aliases = NO_ALIASES): ObjectRef | undefined {
+  // The same few paths recur on every line of a file: answer each once per alias table.
+  const table = aliases.size === 0 ? NO_ALIASES : aliases;
+  let byText = answered.get(table);
+  if (!byText) answered.set(table, byText = new Map());
+  const known = byText.get(text);
+  if (known !== undefined) return known ?? undefined;
+  // An editor session reads text without end; a full memo starts over rather than grow.
+  if (byText.size >= MEMO_LIMIT) byText.clear();
+  const ref = classify(text, table);
+  byText.set(text, ref ?? null);
+  return ref;
+}
+
+/** Answers of objectRef by alias table, then by text (null: not a path). Shared: ObjectRefs are never modified. */
+const answered = new WeakMap<Aliases, Map<string, ObjectRef | null>>();
+const MEMO_LIMIT = 50_000;
+
+function classify(text: string, aliases: Aliases): ObjectRef | undefined {
   const segments = pathSegments(text);
   if (segments.length === 0 || !segments.every((s) => IDENT.test(s))) return undefined;
   const written = text.trim();

@@ -24,15 +24,16 @@ export type Origin = 'c' | 'notes' | 'patch-post' | 'patch-pre';
 /**
  * A lock, SRCU domain, completion, counter or flag, named by its access-path
  * class the way lockdep names lock classes: owner plus member (`fw.srcu`,
- * `kvm.lock`), or the global's name (`nr_running_td`).
+ * `kvm.lock`), or the global's name (`nr_running_td`). Read-only: one
+ * answer of objectRef() is shared by every use of the same text.
  */
 export interface ObjectRef {
   /** The class, e.g. `fw.srcu`. Equal classes are the same object. */
-  id: string;
+  readonly id: string;
   /** The text as written at this use, e.g. `&kvm->fw->srcu`. */
-  text: string;
+  readonly text: string;
   /** How the class was derived, in words a reviewer can check. */
-  identifiedBy: string;
+  readonly identifiedBy: string;
 }
 
 /** One semantic family of the primitive table; each has its own simulator module. */
