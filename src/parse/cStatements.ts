@@ -83,7 +83,7 @@ export class StatementReader {
   }
 
   private readMacroBlock(call: SyntaxNode, body: SyntaxNode): Stmt[] {
-    const name = call.childForFieldName('function')?.text ?? '';
+    const name = calleeOf(call)?.text ?? '';
     const args = argumentNodes(call);
     if (name === 'scoped_guard' || name === 'scoped_cond_guard') {
       const ops = guardOps(args[0]?.text ?? '', args.slice(name === 'scoped_guard' ? 1 : 2).map((a) => a.text), this.ctx.table, this.ctx.aliases);
@@ -182,8 +182,8 @@ export class StatementReader {
 
   /** `guard(mutex)(&x);`: acquire now, release when the enclosing block ends. */
   private guardStatement(call: SyntaxNode): Stmt[] | undefined {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'call_expression' || fn.childForFieldName('function')?.text !== 'guard') return undefined;
+    const fn = calleeOf(call);
+    if (fn?.type !== 'call_expression' || calleeOf(fn)?.text !== 'guard') return undefined;
     const type = argumentNodes(fn)[0]?.text ?? '';
     const ops = guardOps(type, argumentNodes(call).map((a) => a.text), this.ctx.table, this.ctx.aliases);
     if (!ops) return undefined;
@@ -368,8 +368,10 @@ export class StatementReader {
     const text = node.text;
     if (!text.includes('(') && !text.includes('=')) return;
     if (node.type === 'call_expression') {
-      for (const arg of argumentNodes(node)) this.collectCalls(arg, out);
-      const fn = node.childForFieldName('function');
+      // An argument without '(' or '=' holds no call: skip the list when none has one.
+      const list = argumentListOf(node);
+      if (list && mayHoldCalls(list.text)) for (const arg of argumentNodes(node)) this.collectCalls(arg, out);
+      const fn = calleeOf(node);
       // `static_call(key)(args)`: the inner call names the target, it is not a call itself.
       if (fn && fn.type === 'call_expression' && !isStaticCall(fn)) this.collectCalls(fn, out);
       const call = this.callStmt(node);
@@ -384,9 +386,9 @@ export class StatementReader {
   }
 
   private callStmt(node: SyntaxNode): CallStmt | undefined {
-    const fn = node.childForFieldName('function');
+    const fn = calleeOf(node);
     if (!fn) return undefined;
-    const args = argumentNodes(node).map((a) => a.text);
+    const args = argumentTexts(node);
     let callee = fn.text;
     let indirect: IndirectTarget | undefined;
     if (isStaticCall(fn)) {
@@ -423,7 +425,7 @@ export class StatementReader {
     const visit = (node: SyntaxNode): void => {
       switch (node.type) {
         case 'call_expression': {
-          const fn = node.childForFieldName('function');
+          const fn = calleeOf(node);
           const name = fn && isStaticCall(fn) ? argumentNodes(fn)[0]?.text ?? '' : fn?.text ?? '';
           if (TRANSPARENT_MACROS.has(name)) break;
           add(`result:${name}`, { kind: 'result', of: name });
@@ -456,14 +458,65 @@ export class StatementReader {
   }
 }
 
+/*
+ * A call_expression's two fields by position: the function is its first named
+ * child and the argument list its last (comments can only sit between), so
+ * one listing of the children answers both without a field lookup each.
+ */
+function calleeOf(call: SyntaxNode): SyntaxNode | null {
+  return call.namedChildren[0] ?? null;
+}
+
+function argumentListOf(call: SyntaxNode): SyntaxNode | null {
+  const children = call.namedChildren;
+  return children.length > 1 ? children[children.length - 1]! : null;
+}
+
+/** Whether an argument list (with its parentheses) may hold a call or an assignment. */
+function mayHoldCalls(list: string): boolean {
+  return list.indexOf('(', 1) !== -1 || list.includes('=');
+}
+
+/** Characters after which an argument list is no longer plain comma-separated text. */
+const NOT_PLAIN = /[()"'\/#\\]/;
+
+/**
+ * The text of each argument, as the argument nodes would give it. A plain
+ * list (no nested parentheses, string, character, comment or preprocessor
+ * line: most lock and atomic calls) is split at its commas without asking
+ * the tree for a node per argument.
+ */
+function argumentTexts(call: SyntaxNode): string[] {
+  const list = argumentListOf(call);
+  if (!list) return [];
+  const text = list.text;
+  const inner = text.startsWith('(') && text.endsWith(')') ? text.slice(1, -1) : undefined;
+  if (inner === undefined || NOT_PLAIN.test(inner)) return argumentNodes(call).map((a) => a.text);
+  if (inner.trim() === '') return [];
+  const args: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const ch = inner[i];
+    if (ch === '[' || ch === '{') depth++;
+    else if (ch === ']' || ch === '}') depth--;
+    else if (ch === ',' && depth === 0) {
+      args.push(inner.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  args.push(inner.slice(start).trim());
+  return args;
+}
+
 function argumentNodes(call: SyntaxNode): SyntaxNode[] {
-  const args = call.childForFieldName('arguments');
+  const args = argumentListOf(call);
   return args ? args.namedChildren.filter((c) => c.type !== 'comment') : [];
 }
 
 function isStaticCall(fn: SyntaxNode): boolean {
   if (fn.type !== 'call_expression') return false;
-  const name = fn.childForFieldName('function')?.text;
+  const name = calleeOf(fn)?.text;
   return name === 'static_call' || name === 'static_call_cond' || name === 'static_call_mod';
 }
 

@@ -60,3 +60,28 @@ test('locations can be mapped into another file (patches, mails)', async () => {
   assert.deepEqual(call?.loc, { file: 'mail.txt', line: 42, col: 3, endLine: 42, endCol: 23 });
   assert.equal(model.functions[0]?.file, 'mail.txt');
 });
+
+test('call arguments are split at C commas, whether read from the text or from the tree', async () => {
+  const parser = await loadParser();
+  const text = [
+    'void f(struct timer_list *t)',
+    '{',
+    '\tstruct baz_dev *baz = container_of(t, struct baz_dev, poll_timer);',
+    '\tspin_lock_irqsave(&baz->lock, flags);',
+    '\tcall_rcu(&baz->rcu, baz_free /* after readers */);',
+    '\tpr_info("a, b", READ_ONCE(baz->state), arr[i, j]);',
+    '\tkick();',
+    '\twake_up /* every waiter */ (&baz->wq);',
+    '}',
+  ].join('\n');
+  const calls = readC(parser, text, 'x.c', { table }).functions[0]!.body.flatMap((s) => (s.kind === 'call' ? [[s.callee, s.args]] : []));
+  assert.deepEqual(calls, [
+    ['container_of', ['t', 'struct baz_dev', 'poll_timer']],
+    ['spin_lock_irqsave', ['&baz->lock', 'flags']],
+    ['call_rcu', ['&baz->rcu', 'baz_free']],
+    ['READ_ONCE', ['baz->state']],
+    ['pr_info', ['"a, b"', 'READ_ONCE(baz->state)', 'arr[i, j]']],
+    ['kick', []],
+    ['wake_up', ['&baz->wq']],
+  ]);
+});
