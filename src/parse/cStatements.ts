@@ -203,17 +203,17 @@ export class StatementReader {
     } else if (this.isShared(left)) {
       const object = objectRef(left.text, this.ctx.aliases);
       if (object) out.push({ kind: 'access', access: 'store', object, value: right.text, text: expr.text, loc: this.loc(expr) });
-    } else if (left.type === 'identifier') {
+    } else if (isName(left)) {
       out.push({ kind: 'assign', target: left.text, value: right.text, loc: this.loc(expr) });
     }
-    if (left.type === 'identifier' && !this.ctx.globals.has(left.text)) this.ctx.locals.set(left.text, this.ctx.locals.get(left.text) ?? '');
+    if (isName(left) && !this.ctx.globals.has(left.text)) this.ctx.locals.set(left.text, this.ctx.locals.get(left.text) ?? '');
     return [...this.calls(left), ...out];
   }
 
   /** A store to a struct field or a file-scope variable is visible to other CPUs. */
   private isShared(left: SyntaxNode): boolean {
-    if (left.type === 'field_expression') return true;
-    return left.type === 'identifier' && this.ctx.globals.has(left.text) && !this.ctx.locals.has(left.text);
+    if (isName(left)) return this.ctx.globals.has(left.text) && !this.ctx.locals.has(left.text);
+    return left.type === 'field_expression';
   }
 
   private declaration(node: SyntaxNode): Stmt[] {
@@ -373,7 +373,7 @@ export class StatementReader {
       if (list && mayHoldCalls(list.text)) for (const arg of argumentNodes(node)) this.collectCalls(arg, out);
       const fn = calleeOf(node);
       // `static_call(key)(args)`: the inner call names the target, it is not a call itself.
-      if (fn && fn.type === 'call_expression' && !isStaticCall(fn)) this.collectCalls(fn, out);
+      if (fn && !isName(fn) && fn.type === 'call_expression' && !isStaticCall(fn)) this.collectCalls(fn, out);
       const call = this.callStmt(node);
       if (call) out.push(call);
       return;
@@ -391,7 +391,9 @@ export class StatementReader {
     const args = argumentTexts(node);
     let callee = fn.text;
     let indirect: IndirectTarget | undefined;
-    if (isStaticCall(fn)) {
+    if (isName(fn)) {
+      // A plain function name: a direct call (most calls; no need to ask the tree for its type).
+    } else if (isStaticCall(fn)) {
       callee = argumentNodes(fn)[0]?.text ?? fn.text;
       indirect = { via: 'static_call', member: callee };
     } else if (fn.type === 'field_expression') {
@@ -514,8 +516,15 @@ function argumentNodes(call: SyntaxNode): SyntaxNode[] {
   return args ? args.namedChildren.filter((c) => c.type !== 'comment') : [];
 }
 
+/** A bare name in an expression is an identifier: told from the text, without asking the tree. */
+function isName(node: SyntaxNode): boolean {
+  return NAME.test(node.text);
+}
+
+const NAME = /^[A-Za-z_]\w*$/;
+
 function isStaticCall(fn: SyntaxNode): boolean {
-  if (fn.type !== 'call_expression') return false;
+  if (isName(fn) || fn.type !== 'call_expression') return false;
   const name = calleeOf(fn)?.text;
   return name === 'static_call' || name === 'static_call_cond' || name === 'static_call_mod';
 }
