@@ -2,7 +2,7 @@
 // its calls and sync operations in order, ops tables, notifier blocks and the
 // synchronization objects a file declares.
 
-import { CParser, MAX_PARSE_BYTES, TreeSlot, type Node, type Tree } from './treeSitter';
+import { CParser, MAX_PARSE_BYTES, TreeSlot, type Node } from './treeSitter';
 import { StatementReader, type LocMapper } from './cStatements';
 import { SourceText, SyntaxNode } from './syntaxNode';
 import { objectRef, type Aliases } from '../model/objects';
@@ -53,8 +53,9 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
   }
   const reuse = options.mapLoc ? undefined : options.reuse;
   const parsed = parser.withTree(text, (tree) => {
-    const globals = readDeclarations(parser, tree, file, options, model);
-    readFunctions(tree, new SourceText(text), file, options, model, globals, reuse);
+    const { definitions, items } = topLevel(tree.rootNode);
+    const globals = readDeclarations(parser, items, file, options, model);
+    readFunctions(definitions, new SourceText(text), file, options, model, globals, reuse);
     return true;
   }, reuse?.tree);
   if (!parsed) model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: 'tree-sitter gave up parsing this file within its time budget' });
@@ -82,39 +83,54 @@ function locator(file: string, mapLoc: LocMapper | undefined) {
 }
 
 /** Fills in ops bindings and objects; returns the file-scope variable names. */
-function readDeclarations(parser: CParser, tree: Tree, file: string, options: CReadOptions, model: FileModel): Set<string> {
+function readDeclarations(parser: CParser, items: readonly TopLevelItem[], file: string, options: CReadOptions, model: FileModel): Set<string> {
   const loc = locator(file, options.mapLoc);
   const objects = new Map<string, ObjectDecl>();
   const globals = new Set<string>();
-  // Declarations of interest sit at file scope or one struct down; not
-  // descending into function bodies keeps the query cheap.
-  for (const match of parser.queries.declarations.matches(tree.rootNode, { maxStartDepth: 3 })) {
-    const capture = Object.fromEntries(match.captures.map((c) => [c.name, c.node]));
-    if (capture.binding && capture.struct && capture.table && capture.member && capture.target) {
-      model.opsBindings.push({
-        structType: capture.struct.text,
-        table: tableName(capture.binding, capture.table),
-        member: capture.member.text,
-        target: capture.target.text,
-        loc: loc(capture.member),
-      });
-    } else if (capture.define && capture.macro && capture.name) {
-      const type = DEFINING_MACROS[capture.macro.text];
-      if (type) objects.set(capture.name.text, { id: capture.name.text, type, loc: loc(capture.name) });
-    } else if (capture.member && capture.struct && capture.type && capture.field) {
-      if (SYNC_TYPE.test(capture.type.text)) {
-        const id = `${capture.struct.text}.${capture.field.text}`;
-        objects.set(id, { id, type: typeName(capture.type.text), loc: loc(capture.field) });
-      }
-    } else if (capture.global && capture.type && capture.name) {
-      globals.add(capture.name.text);
-      if (SYNC_TYPE.test(capture.type.text)) {
-        objects.set(capture.name.text, { id: capture.name.text, type: typeName(capture.type.text), loc: loc(capture.name) });
-      }
+  // Declarations of interest sit at file scope, in `#if` arms or one struct
+  // down: each item outside the functions is searched to depth 3 of the file.
+  for (const item of items) {
+    if (item.depth > DECLARATION_DEPTH) continue;
+    const atFileScope = (node: Node | undefined): boolean => item.depth === 1 && node?.id === item.node.id;
+    for (const match of parser.queries.declarations.matches(item.node, { maxStartDepth: DECLARATION_DEPTH - item.depth })) {
+      const capture = Object.fromEntries(match.captures.map((c) => [c.name, c.node]));
+      readDeclaration(capture, atFileScope, loc, model, objects, globals);
     }
   }
   model.objects.push(...objects.values());
   return globals;
+}
+
+/** How deep in the file (itself 0) declarations are looked for. */
+const DECLARATION_DEPTH = 3;
+
+/** One match of the declarations query: an ops binding, a defined or declared object, or a global. */
+function readDeclaration(
+  capture: Record<string, Node | undefined>, atFileScope: (node: Node | undefined) => boolean, loc: (node: Node) => SourceLoc,
+  model: FileModel, objects: Map<string, ObjectDecl>, globals: Set<string>,
+): void {
+  if (capture.binding && capture.struct && capture.table && capture.member && capture.target) {
+    model.opsBindings.push({
+      structType: capture.struct.text,
+      table: tableName(capture.binding, capture.table),
+      member: capture.member.text,
+      target: capture.target.text,
+      loc: loc(capture.member),
+    });
+  } else if ((capture.define || atFileScope(capture.define_call)) && capture.macro && capture.name) {
+    const type = DEFINING_MACROS[capture.macro.text];
+    if (type) objects.set(capture.name.text, { id: capture.name.text, type, loc: loc(capture.name) });
+  } else if (capture.member && capture.struct && capture.type && capture.field) {
+    if (SYNC_TYPE.test(capture.type.text)) {
+      const id = `${capture.struct.text}.${capture.field.text}`;
+      objects.set(id, { id, type: typeName(capture.type.text), loc: loc(capture.field) });
+    }
+  } else if (atFileScope(capture.global) && capture.type && capture.name) {
+    globals.add(capture.name.text);
+    if (SYNC_TYPE.test(capture.type.text)) {
+      objects.set(capture.name.text, { id: capture.name.text, type: typeName(capture.type.text), loc: loc(capture.name) });
+    }
+  }
 }
 
 /**
@@ -131,12 +147,12 @@ function typeName(text: string): string {
   return text.replace(/^struct\s+/, '').trim();
 }
 
-function readFunctions(tree: Tree, source: SourceText, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
+function readFunctions(definitions: readonly Node[], source: SourceText, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
   const loc = locator(file, options.mapLoc);
   const globalNames = reuse ? [...globals].sort().join(' ') : '';
   const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
   const kept = new Map<string, FunctionSummary>();
-  for (const definition of functionDefinitions(tree.rootNode)) {
+  for (const definition of definitions) {
     const declarator = definition.childForFieldName('declarator');
     const body = definition.childForFieldName('body');
     if (!declarator || body?.type !== 'compound_statement') continue;
@@ -192,22 +208,28 @@ const TOP_LEVEL_CONTAINERS = new Set([
 /** How deep definitions are looked for (the file is 0): nested `#if`s in kernel code rarely pass three. */
 const MAX_DEFINITION_DEPTH = 6;
 
+/** A named node at file scope or in a container, other than a function definition; depth 1 is file scope. */
+interface TopLevelItem { node: Node; depth: number }
+
 /**
- * Function definitions in file order. A walk over containers only, never into
- * a body: a tree-sitter query over the whole tree cost seven times as much.
+ * The file's function definitions and its other items, in file order. A walk
+ * over containers only, never into a body: a tree-sitter query over the whole
+ * tree cost several times as much.
  */
-function functionDefinitions(root: Node): Node[] {
-  const found: Node[] = [];
+function topLevel(root: Node): { definitions: Node[]; items: TopLevelItem[] } {
+  const definitions: Node[] = [];
+  const items: TopLevelItem[] = [];
   const visit = (node: Node, depth: number): void => {
     for (const child of node.namedChildren) {
       if (!child) continue;
       const type = child.type;
-      if (type === 'function_definition') found.push(child);
+      if (type === 'function_definition') definitions.push(child);
       else if (depth < MAX_DEFINITION_DEPTH && TOP_LEVEL_CONTAINERS.has(type)) visit(child, depth + 1);
+      else if (type !== 'comment') items.push({ node: child, depth });
     }
   };
   visit(root, 1);
-  return found;
+  return { definitions, items };
 }
 
 /** The definition's text before its body: return type, name, parameters, annotations. */

@@ -13,12 +13,12 @@
   type: (type_identifier) @macro
   declarator: (parenthesized_declarator (identifier) @name)) @define
 
-; `DEFINE_MUTEX(name);` without storage class parses as a call.
-(translation_unit
-  (expression_statement
-    (call_expression
-      function: (identifier) @macro
-      arguments: (argument_list . (identifier) @name))) @define)
+; `DEFINE_MUTEX(name);` without storage class parses as a call (the reader
+; keeps it only at file scope).
+(expression_statement
+  (call_expression
+    function: (identifier) @macro
+    arguments: (argument_list . (identifier) @name))) @define_call
 
 ; A struct member that is a synchronization object: `struct mutex lock;`.
 (struct_specifier
@@ -28,11 +28,11 @@
       type: (_) @type
       declarator: (field_identifier) @field) @member))
 
-; A global with a type: `static atomic_t nr_running_td = ATOMIC_INIT(0);`.
-(translation_unit
-  (declaration
-    type: (_) @type
-    declarator: [
-      (identifier) @name
-      (init_declarator declarator: (identifier) @name)
-    ]) @global)
+; A global with a type: `static atomic_t nr_running_td = ATOMIC_INIT(0);`
+; (the reader keeps it only at file scope).
+(declaration
+  type: (_) @type
+  declarator: [
+    (identifier) @name
+    (init_declarator declarator: (identifier) @name)
+  ]) @global
