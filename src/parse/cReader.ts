@@ -248,12 +248,45 @@ function findFunctionDeclarator(node: Node): Node | undefined {
 
 function parameterNames(fnDeclarator: Node): string[] {
   const list = fnDeclarator.childForFieldName('parameters');
+  const plain = list ? plainParameterNames(list.text) : undefined;
+  if (plain) return plain;
   const names: string[] = [];
   for (const param of list?.namedChildren ?? []) {
     if (!param || param.type !== 'parameter_declaration') continue;
     let node = param.childForFieldName('declarator');
     while (node && node.type !== 'identifier') node = node.childForFieldName('declarator') ?? node.namedChild(0);
     if (node) names.push(node.text);
+  }
+  return names;
+}
+
+/** Characters that make a parameter list more than `type name, type name`: function pointers, arrays, comments, macros. */
+const NOT_PLAIN_PARAMETERS = /[()[\]/#"'\\]/;
+/** Words that end a type, never a name: a parameter ending in one has no name. */
+const TYPE_WORD = /^(?:void|char|short|int|long|float|double|signed|unsigned|bool|_Bool|struct|union|enum|const|volatile)$/;
+/** Words that need a type word after them. */
+const QUALIFIER = /^(?:struct|union|enum|const|volatile)$/;
+
+/**
+ * The names in a plain parameter list, read from its text: the last word of
+ * each parameter. Undefined whenever the text leaves any doubt (a parameter
+ * without a name, an attribute after the name, anything but words, `*` and
+ * commas), and the tree is asked instead.
+ */
+function plainParameterNames(list: string): string[] | undefined {
+  if (!list.startsWith('(') || !list.endsWith(')')) return undefined;
+  const inner = list.slice(1, -1);
+  if (NOT_PLAIN_PARAMETERS.test(inner)) return undefined;
+  const params = inner.split(',').map((p) => p.trim());
+  if (params.length === 1 && (params[0] === 'void' || params[0] === '')) return [];
+  const names: string[] = [];
+  for (const param of params) {
+    const words = /^((?:[A-Za-z_]\w*[\s*]+)+)([A-Za-z_]\w*)$/.exec(param);
+    const name = words?.[2];
+    if (!name || TYPE_WORD.test(name) || name.startsWith('__')) return undefined;
+    // `struct kvm` or `const u64`: the last word is the type, the parameter is unnamed.
+    if ((words?.[1] ?? '').split(/[\s*]+/).every((w) => w === '' || QUALIFIER.test(w))) return undefined;
+    names.push(name);
   }
   return names;
 }

@@ -85,3 +85,14 @@ test('call arguments are split at C commas, whether read from the text or from t
     ['wake_up', ['&baz->wq']],
   ]);
 });
+
+test('parameter names, read from plain text or from the tree when the text leaves doubt', async () => {
+  const parser = await loadParser();
+  const names = (signature: string): string[] => readC(parser, `${signature}\n{\n}\n`, 'p.c', { table }).functions[0]?.params ?? ['(no function)'];
+  assert.deepEqual(names('static int f(struct kvm *kvm, unsigned long arg, void __user *argp)'), ['kvm', 'arg', 'argp']);
+  assert.deepEqual(names('int f(const struct kvm *const kvm, u64 **out)'), ['kvm', 'out']);
+  assert.deepEqual(names('void f(void)'), []);
+  assert.deepEqual(names('void f(struct kvm, const u64, unsigned long)'), []);
+  assert.deepEqual(names('void f(int a, void (*cb)(struct rcu_head *head), int b[4])'), ['a', 'cb', 'b']);
+  assert.deepEqual(names('void f(int a /* flags */, int b)'), ['a', 'b']);
+});
