@@ -53,13 +53,27 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
   }
   const reuse = options.mapLoc ? undefined : options.reuse;
   const parsed = parser.withTree(text, (tree) => {
-    const { definitions, items } = topLevel(tree.rootNode);
+    const source = new SourceText(text);
+    const { definitions, items, unreadable } = topLevel(tree.rootNode, source);
+    reportUnreadable(unreadable, locator(file, options.mapLoc), model);
     const globals = readDeclarations(parser, items, file, options, model);
-    readFunctions(definitions, new SourceText(text), file, options, model, globals, reuse);
+    readFunctions(definitions, file, options, model, globals, reuse);
     return true;
   }, reuse?.tree);
   if (!parsed) model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: 'tree-sitter gave up parsing this file within its time budget' });
   return model;
+}
+
+/** A function tree-sitter could not read as a definition is said, not silently left out. */
+function reportUnreadable(headers: readonly Node[], loc: (node: Node) => SourceLoc, model: FileModel): void {
+  for (const header of headers) {
+    const name = header.childForFieldName('declarator') ?? header;
+    model.problems.push({
+      loc: loc(name),
+      severity: 'warning',
+      message: `${name.text}() could not be read as a function definition (a brace or parenthesis may be missing near here); its calls and locks are not modelled`,
+    });
+  }
 }
 
 /** Why a text cannot be read as source at all, or undefined when it can. */
@@ -147,15 +161,14 @@ function typeName(text: string): string {
   return text.replace(/^struct\s+/, '').trim();
 }
 
-function readFunctions(definitions: readonly Node[], source: SourceText, file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
+function readFunctions(definitions: readonly Definition[], file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
   const loc = locator(file, options.mapLoc);
   const globalNames = reuse ? [...globals].sort().join(' ') : '';
   const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
   const kept = new Map<string, FunctionSummary>();
-  for (const definition of definitions) {
+  for (const { node: definition, body } of definitions) {
     const declarator = definition.childForFieldName('declarator');
-    const body = definition.childForFieldName('body');
-    if (!declarator || body?.type !== 'compound_statement') continue;
+    if (!declarator) continue;
     const key = reuse ? `${definition.startPosition.row}:${definition.startPosition.column}:${definition.text}` : undefined;
     const same = key === undefined ? undefined : previous?.get(key);
     if (same) {
@@ -184,7 +197,7 @@ function readFunctions(definitions: readonly Node[], source: SourceText, file: s
       origin: options.origin ?? 'c',
       file: loc(nameNode).file,
       params,
-      body: reader.readBlock(new SyntaxNode(body, source)),
+      body: reader.readBlock(body),
       annotations: annotations(text(definition, body), options.aliases),
       loc: loc(nameNode),
       entry: false,
@@ -199,41 +212,81 @@ function readFunctions(definitions: readonly Node[], source: SourceText, file: s
   }
 }
 
-/** Nodes that hold top-level items: the file, `#if` arms, `extern "C" { }`, and what error recovery wrapped. */
+/**
+ * Nodes that hold top-level items: the file, `#if` arms, `extern "C" { }`, and
+ * what error recovery wrapped (an ERROR, or a block with no function around it).
+ */
 const TOP_LEVEL_CONTAINERS = new Set([
   'translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_elifdef', 'preproc_else',
-  'linkage_specification', 'declaration_list', 'ERROR',
+  'linkage_specification', 'declaration_list', 'ERROR', 'compound_statement',
 ]);
 
 /** How deep definitions are looked for (the file is 0): nested `#if`s in kernel code rarely pass three. */
 const MAX_DEFINITION_DEPTH = 6;
 
+/**
+ * A statement of a body that could be what the declarations query looks for: a
+ * struct, an initialised table, `DEFINE_MUTEX(x);` (a local static, or a file's
+ * declaration a definition missing its brace took in). Told from the text, so
+ * the query runs on few of a body's declarations.
+ */
+function mayDeclare(statement: SyntaxNode): boolean {
+  const type = statement.type;
+  if (type === 'struct_specifier') return true;
+  if (type !== 'declaration') return false;
+  const text = statement.text;
+  return text.includes('{') || (text.includes('(') && !text.includes('='));
+}
+
 /** A named node at file scope or in a container, other than a function definition; depth 1 is file scope. */
 interface TopLevelItem { node: Node; depth: number }
 
+/** A function definition, and the view of its body the statement reader reads (and topLevel has begun to). */
+interface Definition { node: Node; body: SyntaxNode }
+
 /**
  * The file's function definitions and its other items, in file order. A walk
- * over containers only, never into a body: a tree-sitter query over the whole
- * tree cost several times as much.
+ * over containers only, and into a body only as far as its own statements: a
+ * tree-sitter query over the whole tree cost several times as much.
  */
-function topLevel(root: Node): { definitions: Node[]; items: TopLevelItem[] } {
-  const definitions: Node[] = [];
+function topLevel(root: Node, source: SourceText): { definitions: Definition[]; items: TopLevelItem[]; unreadable: Node[] } {
+  const definitions: Definition[] = [];
   const items: TopLevelItem[] = [];
+  // Function headers that error recovery left without their definition.
+  const unreadable: Node[] = [];
+  const define = (node: Node, depth: number): void => {
+    const body = node.childForFieldName('body');
+    if (!body) return;
+    const view = new SyntaxNode(body, source);
+    if (view.type !== 'compound_statement') return;
+    definitions.push({ node, body: view });
+    // A struct defined in the return type (or a struct missing its brace, taken for one).
+    const type = source.text.slice(node.startIndex, body.startIndex).includes('{') ? node.childForFieldName('type') : null;
+    if (type && depth + 1 <= DECLARATION_DEPTH) items.push({ node: type, depth: depth + 1 });
+    // A definition missing its closing brace takes the ones after it into its body; they are
+    // definitions still. Its statements' types are asked here once, and kept for the reader.
+    if (depth + 2 > MAX_DEFINITION_DEPTH) return;
+    for (const statement of view.namedChildren) {
+      if (statement.type === 'function_definition') define(statement.node, depth + 2);
+      else if (depth + 2 <= DECLARATION_DEPTH && mayDeclare(statement)) items.push({ node: statement.node, depth: depth + 2 });
+    }
+  };
   const visit = (node: Node, depth: number): void => {
     for (const child of node.namedChildren) {
       if (!child) continue;
       const type = child.type;
-      if (type === 'function_definition') definitions.push(child);
+      if (type === 'function_definition') define(child, depth);
       else if (depth < MAX_DEFINITION_DEPTH && TOP_LEVEL_CONTAINERS.has(type)) visit(child, depth + 1);
       else if (type !== 'comment') items.push({ node: child, depth });
+      if (type === 'function_declarator' && node.type === 'ERROR') unreadable.push(child);
     }
   };
   visit(root, 1);
-  return { definitions, items };
+  return { definitions, items, unreadable };
 }
 
 /** The definition's text before its body: return type, name, parameters, annotations. */
-function text(definition: Node, body: Node): string {
+function text(definition: Node, body: SyntaxNode): string {
   return definition.text.slice(0, body.startIndex - definition.startIndex);
 }
 

@@ -76,10 +76,19 @@ export class StatementReader {
 
   /** The call of a `macro(args)` statement that lacks its semicolon, if it heads a block. */
   private blockMacro(node: SyntaxNode): SyntaxNode | undefined {
-    // Text first: it costs one call into the parser, the node walk several.
-    if (node.text.endsWith(';') || node.type !== 'expression_statement') return undefined;
+    // The type, child and call asked here are asked again when the statement is read (and kept).
+    if (node.type !== 'expression_statement') return undefined;
     const call = node.namedChild(0);
-    return call && call.type === 'call_expression' ? call : undefined;
+    if (!call || call.type !== 'call_expression') return undefined;
+    const list = argumentListOf(call);
+    if (list) call.endsWithChild(list);
+    // `f(x);`: the semicolon right after the call ends the statement, and tells it from a header.
+    const semicolon = call.followedBy(';');
+    if (semicolon >= 0) {
+      node.knownEnd(semicolon + 1);
+      return undefined;
+    }
+    return node.text.endsWith(';') ? undefined : call;
   }
 
   private readMacroBlock(call: SyntaxNode, body: SyntaxNode): Stmt[] {
@@ -192,9 +201,12 @@ export class StatementReader {
   }
 
   private assignment(expr: SyntaxNode): Stmt[] {
-    const left = expr.childForFieldName('left');
-    const right = expr.childForFieldName('right');
-    if (!left || !right) return this.calls(expr);
+    // `left op right`: the operator is unnamed, so the two are the only named children but
+    // comments; error recovery can add more, and then the fields say which is which.
+    const sides = withoutComments(expr.namedChildren);
+    const left = sides.length === 2 ? sides[0]! : expr.childForFieldName('left');
+    const right = sides.length === 2 ? sides[1]! : expr.childForFieldName('right');
+    if (!left || !right) return sides.flatMap((side) => this.calls(side));
     const out = this.calls(right);
     const last = out[out.length - 1];
     if (right.type === 'call_expression' && last?.kind === 'call') {
@@ -236,9 +248,13 @@ export class StatementReader {
   }
 
   private ifStatement(node: SyntaxNode): Stmt[] {
-    const condition = node.childForFieldName('condition');
-    const consequence = node.childForFieldName('consequence');
-    const alternative = node.childForFieldName('alternative');
+    // `if (condition) consequence [else ...]`: told apart by position and the `else` keyword;
+    // any other shape (error recovery) by the fields.
+    const [first = null, ...rest] = withoutComments(node.namedChildren);
+    const usual = rest.length === 1 ? !isElseClause(rest[0]!) : rest.length === 2 && !isElseClause(rest[0]!) && isElseClause(rest[1]!);
+    const condition = usual ? first : node.childForFieldName('condition');
+    const consequence = usual ? rest[0]! : node.childForFieldName('consequence');
+    const alternative = usual ? rest[1] ?? null : node.childForFieldName('alternative');
     const elseBody = alternative ? alternative.namedChildren : [];
     return [
       ...(condition ? this.calls(condition) : []),
@@ -370,6 +386,7 @@ export class StatementReader {
     if (node.type === 'call_expression') {
       // An argument without '(' or '=' holds no call: skip the list when none has one.
       const list = argumentListOf(node);
+      if (list) node.endsWithChild(list);
       if (list && mayHoldCalls(list.text)) for (const arg of argumentNodes(node)) this.collectCalls(arg, out);
       const fn = calleeOf(node);
       // `static_call(key)(args)`: the inner call names the target, it is not a call itself.
@@ -465,6 +482,15 @@ export class StatementReader {
  * child and the argument list its last (comments can only sit between), so
  * one listing of the children answers both without a field lookup each.
  */
+/** Children but comments: only a comment starts with '/' among a statement's or expression's children. */
+function withoutComments(children: SyntaxNode[]): SyntaxNode[] {
+  return children.some((c) => c.startsWith('/')) ? children.filter((c) => !c.startsWith('/')) : children;
+}
+
+function isElseClause(node: SyntaxNode): boolean {
+  return node.startsWithWord('else');
+}
+
 function calleeOf(call: SyntaxNode): SyntaxNode | null {
   return call.namedChildren[0] ?? null;
 }
@@ -480,13 +506,13 @@ function mayHoldCalls(list: string): boolean {
 }
 
 /** Characters after which an argument list is no longer plain comma-separated text. */
-const NOT_PLAIN = /[()"'\/#\\]/;
+const NOT_PLAIN = /[()"'\/#\\{};]/;
 
 /**
  * The text of each argument, as the argument nodes would give it. A plain
- * list (no nested parentheses, string, character, comment or preprocessor
- * line: most lock and atomic calls) is split at its commas without asking
- * the tree for a node per argument.
+ * list (no nested parentheses, braces, string, character, comment or
+ * preprocessor line: most lock and atomic calls) is split at its commas
+ * without asking the tree for a node per argument.
  */
 function argumentTexts(call: SyntaxNode): string[] {
   const list = argumentListOf(call);
@@ -500,13 +526,15 @@ function argumentTexts(call: SyntaxNode): string[] {
   let start = 0;
   for (let i = 0; i < inner.length; i++) {
     const ch = inner[i];
-    if (ch === '[' || ch === '{') depth++;
-    else if (ch === ']' || ch === '}') depth--;
+    if (ch === '[') depth++;
+    else if (ch === ']' && --depth < 0) break;
     else if (ch === ',' && depth === 0) {
       args.push(inner.slice(start, i).trim());
       start = i + 1;
     }
   }
+  // Unbalanced brackets: the text is broken, and the tree's recovery is the one to follow.
+  if (depth !== 0) return argumentNodes(call).map((a) => a.text);
   args.push(inner.slice(start).trim());
   return args;
 }

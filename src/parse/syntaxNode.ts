@@ -35,6 +35,9 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
+const WORD_CHAR = /\w/;
+const SPACE = /\s/;
+
 export class SyntaxNode {
   readonly id: number;
   readonly startIndex: number;
@@ -45,7 +48,8 @@ export class SyntaxNode {
   private cachedNamed: SyntaxNode[] | undefined;
   private cachedFields: Map<string, SyntaxNode | null> | undefined;
 
-  constructor(private readonly node: Node, private readonly source: SourceText) {
+  /** `node`: the web-tree-sitter node viewed, for what a view does not offer (queries, the reader's definitions). */
+  constructor(readonly node: Node, private readonly source: SourceText) {
     this.id = node.id;
     this.startIndex = node.startIndex;
     this.startPosition = node.startPosition;
@@ -66,6 +70,37 @@ export class SyntaxNode {
 
   get text(): string {
     return (this.cachedText ??= this.source.text.slice(this.startIndex, this.endIndex));
+  }
+
+  /** Whether the text starts with `prefix`, read from the source (no call into WASM). */
+  startsWith(prefix: string): boolean {
+    return this.source.text.startsWith(prefix, this.startIndex);
+  }
+
+  /** Whether the text starts with the keyword or name `word` (not merely a longer name). */
+  startsWithWord(word: string): boolean {
+    return this.startsWith(word) && !WORD_CHAR.test(this.source.text.charAt(this.startIndex + word.length));
+  }
+
+  /** Where `char` stands, if it is the first thing after this node but white space; -1 otherwise. */
+  followedBy(char: string): number {
+    const text = this.source.text;
+    let at = this.endIndex;
+    while (at < text.length && SPACE.test(text.charAt(at))) at++;
+    return text.charAt(at) === char ? at : -1;
+  }
+
+  /**
+   * Records that this node ends where `last` (a child) ends, for a node whose
+   * last child carries its last token (a call and its argument list).
+   */
+  endsWithChild(last: SyntaxNode): void {
+    if (this.cachedEnd < 0) this.cachedEnd = last.endIndex;
+  }
+
+  /** Records an end the caller read off the source; see StatementReader.blockMacro. */
+  knownEnd(end: number): void {
+    this.cachedEnd = end;
   }
 
   get namedChildren(): SyntaxNode[] {
