@@ -42,13 +42,13 @@ export class StatementReader {
   constructor(private readonly ctx: StatementContext) {}
 
   loc(node: SyntaxNode): SourceLoc {
-    const start = this.map(node.startPosition.row, node.startPosition.column);
-    const end = this.map(node.endPosition.row, node.endPosition.column);
-    return { file: start.file, line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  }
-
-  private map(line: number, col: number): { file: string; line: number; col: number } {
-    return this.ctx.mapLoc ? this.ctx.mapLoc(line, col) : { file: this.ctx.file, line, col };
+    const { row, column } = node.startPosition;
+    const end = node.endPosition;
+    const mapLoc = this.ctx.mapLoc;
+    if (!mapLoc) return { file: this.ctx.file, line: row, col: column, endLine: end.row, endCol: end.column };
+    const start = mapLoc(row, column);
+    const mappedEnd = mapLoc(end.row, end.column);
+    return { file: start.file, line: start.line, col: start.col, endLine: mappedEnd.line, endCol: mappedEnd.col };
   }
 
   /** A function body or any block: its statements, guards released at the end. */
