@@ -75,7 +75,7 @@ if (args.has('--tests')) {
   writeFileSync('out/bench/editor/index.js', "process.setSourceMapsEnabled(true);\nmodule.exports = require('./host.js');\n");
   await esbuild.build({ ...common, entryPoints: ['bench/generate.ts'], outfile: 'out/bench/editor/generate.js' });
 } else if (args.has('--bench')) {
-  await esbuild.build({ ...common, entryPoints: ['bench/bench.ts', 'src/cli/readWorker.ts'], outdir: 'out/bench', entryNames: '[name]' });
+  await esbuild.build({ ...common, entryPoints: ['bench/bench.ts', 'bench/coldRead.ts', 'src/cli/readWorker.ts'], outdir: 'out/bench', entryNames: '[name]' });
   copyWasm('out');
 } else {
   await esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
