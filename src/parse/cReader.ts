@@ -4,6 +4,7 @@
 
 import { CParser, MAX_PARSE_BYTES, TreeSlot, type Node } from './treeSitter';
 import { StatementReader, type LocMapper } from './cStatements';
+import { blankAttributeMacros } from './attributeMacros';
 import { SourceText, SyntaxNode } from './syntaxNode';
 import { objectRef, type Aliases } from '../model/objects';
 import { DEFINING_MACROS, type PrimitiveTable } from '../model/primitives';
@@ -52,7 +53,8 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
     return model;
   }
   const reuse = options.mapLoc ? undefined : options.reuse;
-  const parsed = parser.withTree(text, (tree) => {
+  // The tree is of the text with attribute macros blanked; every text the model keeps is cut from `text`.
+  const parsed = parser.withTree(blankAttributeMacros(text), (tree) => {
     const source = new SourceText(text);
     const { definitions, items, unreadable } = topLevel(tree.rootNode, source);
     reportUnreadable(unreadable, locator(file, options.mapLoc), model);

@@ -1,0 +1,23 @@
+// Kernel annotations the C grammar does not know: section and attribute
+// macros without arguments (include/linux/init.h, compiler_attributes.h,
+// compiler_types.h, linkage.h). Between a return type and a name they make
+// tree-sitter misread a definition: `static int __init foo(void)` parses as a
+// declaration `static int __init` and a function returning `foo`. They are
+// blanked out with spaces before parsing; offsets, rows and columns stay the
+// same, so the model's text is still read from the file as written.
+
+const ATTRIBUTE_MACROS = [
+  '__init', '__exit', '__initdata', '__exitdata', '__initconst', '__init_or_module', '__ref', '__refdata',
+  '__meminit', '__meminitdata', '__init_memblock', '__net_init', '__net_exit', '__cpuinit', '__devinit', '__devexit',
+  '__cold', '__hot', '__weak', '__maybe_unused', '__always_unused', '__used', '__sched', '__cpuidle', '__kprobes',
+  'notrace', 'noinline', '__always_inline', '__noreturn', '__pure', '__must_check', '__visible', 'asmlinkage',
+  'noinstr', '__flatten', '__noclone', '__nocfi', '__ro_after_init', '__read_mostly', '__latent_entropy',
+  '__attribute_const__', '__malloc',
+];
+
+const ATTRIBUTE = new RegExp(`\\b(?:${ATTRIBUTE_MACROS.join('|')})\\b`, 'g');
+
+/** `text` with each attribute macro replaced by as many spaces. */
+export function blankAttributeMacros(text: string): string {
+  return text.replace(ATTRIBUTE, (word) => ' '.repeat(word.length));
+}
