@@ -168,20 +168,18 @@ function readFunctions(definitions: readonly Definition[], file: string, options
   const globalNames = reuse ? [...globals].sort().join(' ') : '';
   const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
   const kept = new Map<string, FunctionSummary>();
-  for (const { node: definition, body } of definitions) {
-    const declarator = definition.childForFieldName('declarator');
-    if (!declarator) continue;
-    const key = reuse ? `${definition.startPosition.row}:${definition.startPosition.column}:${definition.text}` : undefined;
+  for (const { node: definition, body, macro } of definitions) {
+    // A macro's definition is keyed by its header alone, which does not cover its body: read it afresh.
+    const key = reuse && !macro ? `${definition.startPosition.row}:${definition.startPosition.column}:${definition.text}` : undefined;
     const same = key === undefined ? undefined : previous?.get(key);
     if (same) {
       model.functions.push(same);
       kept.set(key!, same);
       continue;
     }
-    const fnDeclarator = findFunctionDeclarator(declarator);
-    const nameNode = fnDeclarator?.childForFieldName('declarator');
-    if (!fnDeclarator || !nameNode || nameNode.type !== 'identifier') continue;
-    const params = parameterNames(fnDeclarator);
+    const head = macro ?? functionHead(definition);
+    if (!head) continue;
+    const { nameNode, params } = head;
     const paramSet = new Set(params);
     const locals = new Map<string, string>();
     const reader = new StatementReader({
@@ -195,12 +193,12 @@ function readFunctions(definitions: readonly Definition[], file: string, options
       undeclared: 'object',
     });
     const summary: FunctionSummary = {
-      name: nameNode.text,
+      name: head.name,
       origin: options.origin ?? 'c',
       file: loc(nameNode).file,
       params,
       body: reader.readBlock(body),
-      annotations: annotations(text(definition, body), options.aliases),
+      annotations: annotations(macro ? '' : text(definition, body), options.aliases),
       loc: loc(nameNode),
       entry: false,
       locals: Object.fromEntries(locals),
@@ -243,8 +241,11 @@ function mayDeclare(statement: SyntaxNode): boolean {
 /** A named node at file scope or in a container, other than a function definition; depth 1 is file scope. */
 interface TopLevelItem { node: Node; depth: number }
 
-/** A function definition, and the view of its body the statement reader reads (and topLevel has begun to). */
-interface Definition { node: Node; body: SyntaxNode }
+/**
+ * A function definition, and the view of its body the statement reader reads
+ * (and topLevel has begun to); `macro` when a macro defines it.
+ */
+interface Definition { node: Node; body: SyntaxNode; macro?: FunctionHead }
 
 /**
  * The file's function definitions and its other items, in file order. A walk
@@ -265,8 +266,11 @@ function topLevel(root: Node, source: SourceText): { definitions: Definition[]; 
     // A struct defined in the return type (or a struct missing its brace, taken for one).
     const type = source.text.slice(node.startIndex, body.startIndex).includes('{') ? node.childForFieldName('type') : null;
     if (type && depth + 1 <= DECLARATION_DEPTH) items.push({ node: type, depth: depth + 1 });
-    // A definition missing its closing brace takes the ones after it into its body; they are
-    // definitions still. Its statements' types are asked here once, and kept for the reader.
+    scanBody(view, depth);
+  };
+  // A definition missing its closing brace takes the ones after it into its body; they are
+  // definitions still. Its statements' types are asked here once, and kept for the reader.
+  const scanBody = (view: SyntaxNode, depth: number): void => {
     if (depth + 2 > MAX_DEFINITION_DEPTH) return;
     for (const statement of view.namedChildren) {
       if (statement.type === 'function_definition') define(statement.node, depth + 2);
@@ -274,10 +278,19 @@ function topLevel(root: Node, source: SourceText): { definitions: Definition[]; 
     }
   };
   const visit = (node: Node, depth: number): void => {
-    for (const child of node.namedChildren) {
+    const children = node.namedChildren;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
       if (!child) continue;
       const type = child.type;
-      if (type === 'function_definition') define(child, depth);
+      const next = children[i + 1];
+      const macro = type === 'expression_statement' && next?.type === 'compound_statement' ? syscallHead(child) : undefined;
+      if (macro && next) {
+        const view = new SyntaxNode(next, source);
+        definitions.push({ node: child, body: view, macro });
+        scanBody(view, depth);
+        i++;
+      } else if (type === 'function_definition') define(child, depth);
       else if (depth < MAX_DEFINITION_DEPTH && TOP_LEVEL_CONTAINERS.has(type)) visit(child, depth + 1);
       else if (type !== 'comment') items.push({ node: child, depth });
       if (type === 'function_declarator' && node.type === 'ERROR') unreadable.push(child);
@@ -285,6 +298,34 @@ function topLevel(root: Node, source: SourceText): { definitions: Definition[]; 
   };
   visit(root, 1);
   return { definitions, items, unreadable };
+}
+
+/** What a definition's header says: the name (and its node) and the parameters' names. */
+interface FunctionHead { name: string; nameNode: Node; params: string[] }
+
+function functionHead(definition: Node): FunctionHead | undefined {
+  const declarator = definition.childForFieldName('declarator');
+  const fnDeclarator = declarator ? findFunctionDeclarator(declarator) : undefined;
+  const nameNode = fnDeclarator?.childForFieldName('declarator');
+  if (!fnDeclarator || !nameNode || nameNode.type !== 'identifier') return undefined;
+  return { name: nameNode.text, nameNode, params: parameterNames(fnDeclarator) };
+}
+
+/**
+ * `SYSCALL_DEFINE3(frob, int, fd, ...) { }` (include/linux/syscalls.h): the
+ * grammar sees a call missing its semicolon and a block. It defines
+ * `sys_frob` (`compat_sys_frob` for COMPAT_), whose parameters are every
+ * second argument after the name.
+ */
+function syscallHead(statement: Node): FunctionHead | undefined {
+  const call = statement.namedChildren[0];
+  const macro = call?.type === 'call_expression' ? /^(COMPAT_)?SYSCALL_DEFINE\d$/.exec(call.childForFieldName('function')?.text ?? '') : null;
+  const list = macro ? call?.childForFieldName('arguments') : null;
+  const nameNode = list?.namedChildren[0];
+  if (!macro || !list || !nameNode || nameNode.type !== 'identifier') return undefined;
+  const args = list.text.slice(1, -1).split(',').map((a) => a.trim());
+  const params = args.filter((_, i) => i >= 2 && i % 2 === 0 && /^\w+$/.test(args[i] ?? ''));
+  return { name: `${macro[1] ? 'compat_' : ''}sys_${nameNode.text}`, nameNode, params };
 }
 
 /** The definition's text before its body: return type, name, parameters, annotations. */
