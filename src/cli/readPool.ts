@@ -7,10 +7,11 @@ import { availableParallelism } from 'node:os';
 import type { Aliases } from '../model/objects';
 import type { PrimitiveTable } from '../model/primitives';
 import type { FileModel } from '../model/types';
+import { decodeModel } from './modelWire';
 
 export interface ReadWorkerData { wasmDir: string; table: PrimitiveTable; aliases: Aliases }
 export interface ReadRequest { id: number; path: string; file: string }
-/** The model as JSON text: see readWorker.ts. */
+/** The model as wire text: see modelWire.ts. */
 export interface ReadReply { id: number; model: string }
 
 export interface PoolInput { path: string; file: string }
@@ -76,7 +77,7 @@ export class ReadPool {
         pending--;
         // Ask for more before decoding this reply, so the worker never waits on us.
         feed();
-        results[reply.id] = JSON.parse(reply.model) as FileModel;
+        results[reply.id] = decodeModel(reply.model);
         onProgress?.(++done, inputs.length);
       };
       worker.on('message', onMessage);

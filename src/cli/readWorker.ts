@@ -7,6 +7,7 @@ import { CParser } from '../parse/treeSitter';
 import { readSource, type ReadOptions } from '../parse/workspace';
 import { emptyFileModel } from '../model/types';
 import type { ReadRequest, ReadReply, ReadWorkerData } from './readPool';
+import { encodeModel } from './modelWire';
 
 const data = workerData as ReadWorkerData;
 const options: ReadOptions = { table: data.table, aliases: data.aliases };
@@ -21,8 +22,8 @@ parentPort?.on('message', (request: ReadRequest) => {
       model = emptyFileModel(request.file);
       model.problems.push({ loc: { file: request.file, line: 0, col: 0, endLine: 0, endCol: 0 }, severity: 'error', message: `cannot read: ${(error as Error).message}` });
     }
-    // JSON text crosses threads faster than a structured clone of the object graph.
-    const reply: ReadReply = { id: request.id, model: JSON.stringify(model) };
+    // JSON text crosses threads faster than a structured clone of the object graph; see modelWire.ts.
+    const reply: ReadReply = { id: request.id, model: encodeModel(model) };
     parentPort?.postMessage(reply);
   });
 });
