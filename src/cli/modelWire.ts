@@ -6,7 +6,8 @@
 // fifth of what a worker's file cost the pool; the shared operations also
 // make the models on the receiving side smaller (they are never modified).
 
-import type { FileModel, ObjectRef, SourceLoc, Stmt, SyncOp } from '../model/types';
+import { forEachStmt } from '../model/callGraph';
+import type { FileModel, ObjectRef, SourceLoc, SyncOp } from '../model/types';
 
 type WireLoc = [number, number, number, number];
 
@@ -17,7 +18,7 @@ export function encodeModel(model: FileModel): string {
   const file = model.file;
   const packLoc = (holder: { loc: SourceLoc }): void => {
     const loc = holder.loc;
-    if (loc.file === file) (holder as unknown as { loc: WireLoc }).loc = [loc.line, loc.col, loc.endLine, loc.endCol];
+    if (!Array.isArray(loc) && loc.file === file) (holder as unknown as { loc: WireLoc }).loc = [loc.line, loc.col, loc.endLine, loc.endCol];
   };
   const objects = new Map<ObjectRef, number>();
   const packOp = (op: SyncOp): number => {
@@ -30,25 +31,13 @@ export function encodeModel(model: FileModel): string {
     }
     return index;
   };
-  const pack = (stmts: Stmt[]): void => {
-    for (const stmt of stmts) {
-      packLoc(stmt);
-      if (stmt.kind === 'call') {
-        if (stmt.op) (stmt as unknown as { op: number }).op = packOp(stmt.op);
-      } else if (stmt.kind === 'branch') {
-        pack(stmt.then);
-        pack(stmt.else);
-      } else if (stmt.kind === 'loop') {
-        pack(stmt.head);
-        pack(stmt.body);
-      } else if (stmt.kind === 'switch') {
-        for (const c of stmt.cases) pack(c.body);
-      }
-    }
-  };
   for (const fn of model.functions) {
     packLoc(fn);
-    pack(fn.body);
+    forEachStmt(fn.body, (stmt) => {
+      packLoc(stmt);
+      // (A statement reached twice is packed once: its op is a number by then.)
+      if (stmt.kind === 'call' && typeof stmt.op === 'object') (stmt as unknown as { op: number }).op = packOp(stmt.op);
+    });
   }
   return JSON.stringify({ ops, model });
 }
@@ -89,26 +78,13 @@ export function decodeModel(text: string): FileModel {
       holder.loc = { file, line, col, endLine, endCol };
     }
   };
-  const unpack = (stmts: Stmt[]): void => {
-    for (const stmt of stmts) {
-      unpackLoc(stmt);
-      if (stmt.kind === 'call') {
-        const op = stmt.op as unknown;
-        if (typeof op === 'number') stmt.op = ops[op];
-      } else if (stmt.kind === 'branch') {
-        unpack(stmt.then);
-        unpack(stmt.else);
-      } else if (stmt.kind === 'loop') {
-        unpack(stmt.head);
-        unpack(stmt.body);
-      } else if (stmt.kind === 'switch') {
-        for (const c of stmt.cases) unpack(c.body);
-      }
-    }
-  };
   for (const fn of model.functions) {
     unpackLoc(fn);
-    unpack(fn.body);
+    forEachStmt(fn.body, (stmt) => {
+      unpackLoc(stmt);
+      const op = (stmt as { op?: unknown }).op;
+      if (stmt.kind === 'call' && typeof op === 'number') stmt.op = ops[op];
+    });
   }
   return model;
 }

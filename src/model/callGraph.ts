@@ -200,6 +200,20 @@ function unique(targets: { name: string; kind: EdgeKind }[]): { name: string; ki
   return targets.filter((t) => !seen.has(t.name) && seen.add(t.name));
 }
 
+/** Visits every statement in a body: branches, cases, loops and the notes' nested calls included. */
+export function forEachStmt(body: readonly Stmt[], visit: (stmt: Stmt) => void): void {
+  for (const stmt of body) {
+    visit(stmt);
+    switch (stmt.kind) {
+      case 'call': if (stmt.body) forEachStmt(stmt.body, visit); break;
+      case 'branch': forEachStmt(stmt.then, visit); forEachStmt(stmt.else, visit); break;
+      case 'switch': for (const c of stmt.cases) forEachStmt(c.body, visit); break;
+      case 'loop': forEachStmt(stmt.head, visit); forEachStmt(stmt.body, visit); break;
+      default: break;
+    }
+  }
+}
+
 /** Visits every call in a body, branches and loops included, but not notes-nested bodies. */
 export function forEachCall(body: readonly Stmt[], visit: (call: CallStmt) => void): void {
   for (const stmt of body) {
