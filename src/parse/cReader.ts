@@ -43,6 +43,9 @@ export class CReuse {
   }
 }
 
+/** The locals of a function that has none, shared (frozen). */
+const NO_LOCALS: Record<string, string> = Object.freeze({});
+
 /** C types whose variables are synchronization objects worth declaring to the model. */
 const SYNC_TYPE = /\b(?:mutex|spinlock_t|raw_spinlock_t|rwlock_t|rw_semaphore|percpu_rw_semaphore|srcu_struct|completion|atomic_t|atomic64_t|atomic_long_t|refcount_t|seqlock_t|seqcount_t|wait_queue_head_t)\b/;
 
@@ -199,7 +202,7 @@ function readFunctions(definitions: readonly Definition[], file: string, options
       annotations: annotations(macro ? '' : text(definition, body), options.aliases),
       loc: loc(nameNode),
       entry: false,
-      locals: Object.fromEntries(locals),
+      locals: locals.size === 0 ? NO_LOCALS : Object.fromEntries(locals),
     };
     model.functions.push(summary);
     if (key !== undefined) kept.set(key, summary);
@@ -215,8 +218,17 @@ function text(definition: Node, body: SyntaxNode): string {
   return definition.text.slice(0, body.startIndex - definition.startIndex);
 }
 
+const ANNOTATED = /\b__(?:acquires|releases|must_hold)\b/;
+const NO_ANNOTATIONS: ContextAnnotations = Object.freeze({
+  acquires: Object.freeze([]) as unknown as string[],
+  releases: Object.freeze([]) as unknown as string[],
+  mustHold: Object.freeze([]) as unknown as string[],
+});
+
 /** Sparse's `__acquires(x)`, `__releases(x)`, `__must_hold(x)` on the definition. */
 function annotations(header: string, aliases: Aliases | undefined): ContextAnnotations {
+  // Most functions have none: they share one empty (frozen) value rather than four objects each.
+  if (!ANNOTATED.test(header)) return NO_ANNOTATIONS;
   const found: ContextAnnotations = { acquires: [], releases: [], mustHold: [] };
   const key = { __acquires: 'acquires', __releases: 'releases', __must_hold: 'mustHold' } as const;
   for (const m of header.matchAll(/\b(__acquires|__releases|__must_hold)\s*\(([^()]*(?:\([^()]*\))?[^()]*)\)/g)) {

@@ -33,6 +33,9 @@ export function mayHoldCalls(list: string): boolean {
   return list.indexOf('(', 1) !== -1 || list.includes('=');
 }
 
+/** The arguments of every call without any: one shared (frozen) array. */
+const NO_ARGUMENTS = Object.freeze([]) as unknown as string[];
+
 /** Characters after which an argument list is no longer plain comma-separated text. */
 const NOT_PLAIN = /[()"'\/#\\{};]/;
 
@@ -48,7 +51,7 @@ export function argumentTexts(call: SyntaxNode): string[] {
   const text = list.text;
   const inner = text.startsWith('(') && text.endsWith(')') ? text.slice(1, -1) : undefined;
   if (inner === undefined || NOT_PLAIN.test(inner)) return argumentNodes(call).map((a) => a.text);
-  if (inner.trim() === '') return [];
+  if (inner.trim() === '') return NO_ARGUMENTS;
   const args: string[] = [];
   let depth = 0;
   let start = 0;
