@@ -1,6 +1,6 @@
 // Turns a call into the synchronization it performs, by the primitive table.
 
-import { GFP_ALLOCATORS, GUARD_TYPES, type PrimitiveTable } from './primitives';
+import { GFP_ALLOCATORS, GUARD_TYPES, type PrimitiveSpec, type PrimitiveTable } from './primitives';
 import { implicitObject, objectRef, type Aliases } from './objects';
 import type { ObjectRef, SyncOp } from './types';
 
@@ -22,6 +22,36 @@ export function syncOpFor(name: string, args: readonly string[], table: Primitiv
     }
     return undefined;
   }
+  // One op per primitive and the arguments it reads, shared by every call that reads the same
+  // (ops are never modified): a file calls mutex_lock(&kvm->lock) many times.
+  const key = `${name}\u0001${argumentAt(args, spec.object)}\u0001${argumentAt(args, spec.operand)}\u0001` +
+    `${argumentAt(args, spec.subclass)}\u0001${argumentAt(args, spec.callback)}`;
+  let byKey = made.get(table);
+  if (!byKey) made.set(table, byKey = new WeakMap());
+  // Readers without aliases each pass an empty map of their own: they share one memo.
+  const aliasKey = aliases.size === 0 ? NO_ALIASES : aliases;
+  let ops = byKey.get(aliasKey);
+  if (!ops) byKey.set(aliasKey, ops = new Map());
+  const known = ops.get(key);
+  if (known) return known;
+  // A long editor session reads text without end; a full memo starts over rather than grow.
+  if (ops.size >= MEMO_LIMIT) ops.clear();
+  const op = makeOp(name, spec, args, aliases);
+  ops.set(key, op);
+  return op;
+}
+
+/** Ops made, by primitive table, alias table and key (see syncOpFor). */
+const made = new WeakMap<PrimitiveTable, WeakMap<Aliases, Map<string, SyncOp>>>();
+const MEMO_LIMIT = 50_000;
+const NO_ALIASES: Aliases = new Map();
+
+/** The argument at a spec's index, or '' when the spec names none (or a fixed value). */
+function argumentAt(args: readonly string[], index: number | string | { implicit: string } | undefined): string {
+  return typeof index === 'number' ? args[index] ?? '\u0002' : '';
+}
+
+function makeOp(name: string, spec: PrimitiveSpec, args: readonly string[], aliases: Aliases): SyncOp {
   const op: SyncOp = { primitive: name, family: spec.family, action: spec.action, sleeps: spec.sleeps };
   if (spec.mode) op.mode = spec.mode;
   if (spec.cpuEffect) op.cpuEffect = spec.cpuEffect;

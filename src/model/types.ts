@@ -63,6 +63,7 @@ export type Action =
   // sleeping, lockdep annotations
   | 'sleep' | 'assert_held' | 'set_class';
 
+/** A call's synchronization. Shared: equal calls get one op (syncOpFor), so an op is never modified. */
 export interface SyncOp {
   /** The API as called, e.g. `wait_for_completion_timeout`. */
   primitive: string;
