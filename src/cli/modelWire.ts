@@ -21,14 +21,19 @@ export function encodeModel(model: FileModel): string {
     if (!Array.isArray(loc) && loc.file === file) (holder as unknown as { loc: WireLoc }).loc = [loc.line, loc.col, loc.endLine, loc.endCol];
   };
   const objects = new Map<ObjectRef, number>();
+  // The reader shares equal ops (syncOpFor), so most are found by identity; a key finds the rest.
+  const byIdentity = new Map<SyncOp, number>();
   const packOp = (op: SyncOp): number => {
+    let index = byIdentity.get(op);
+    if (index !== undefined) return index;
     const key = opKey(op, objects);
-    let index = opIndex.get(key);
+    index = opIndex.get(key);
     if (index === undefined) {
       index = ops.length;
       ops.push(op);
       opIndex.set(key, index);
     }
+    byIdentity.set(op, index);
     return index;
   };
   for (const fn of model.functions) {
