@@ -12,7 +12,8 @@ const ATTRIBUTE_MACROS = [
   '__cold', '__hot', '__weak', '__maybe_unused', '__always_unused', '__used', '__sched', '__cpuidle', '__kprobes',
   'notrace', 'noinline', '__always_inline', '__noreturn', '__pure', '__must_check', '__visible', 'asmlinkage',
   'noinstr', '__flatten', '__noclone', '__nocfi', '__ro_after_init', '__read_mostly', '__latent_entropy',
-  '__attribute_const__', '__malloc',
+  '__attribute_const__', '__malloc', 'noinline_for_stack', '__no_kcsan', '__no_sanitize_address', '__no_sanitize_thread',
+  '__irq_entry', '__head', '__naked', '__noendbr', '__deprecated', '__init_refok', '__exit_refok',
 ];
 
 const ATTRIBUTE = new RegExp(`\\b(?:${ATTRIBUTE_MACROS.join('|')})\\b`, 'g');
