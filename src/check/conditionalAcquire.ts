@@ -7,6 +7,7 @@
 // acquire succeeded there, failed, or cannot be told.
 
 import type { CallStmt, Stmt, SyncOp } from '../model/types';
+import { splitOutside } from '../model/cText';
 
 /** What a successful conditional acquire returns. */
 export type Success = 'nonzero' | 'zero';
@@ -79,7 +80,7 @@ function factWhen(expr: string, value: boolean, success: Success): Fact | undefi
   const e = stripParens(expr);
   if (!e.includes(RESULT)) return undefined;
   for (const [op, allTrueWhen] of [['||', false], ['&&', true]] as const) {
-    const parts = splitTop(e, op);
+    const { parts } = splitOutside(e, op);
     if (parts.length < 2) continue;
     // `a || b` false (or `a && b` true) fixes every part; otherwise any part could be the one.
     if (value !== allTrueWhen) return 'unknown';
@@ -184,24 +185,6 @@ function stripParens(text: string): string {
   return e;
 }
 
-/** Splits at `op` outside parentheses. */
-function splitTop(text: string, op: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (depth === 0 && text.startsWith(op, i)) {
-      parts.push(text.slice(from, i));
-      from = i + op.length;
-      i += op.length - 1;
-    }
-  }
-  parts.push(text.slice(from));
-  return parts;
-}
 
 function matchingParen(text: string, open: number): number {
   let depth = 0;

@@ -4,6 +4,7 @@
 // Users add aliases for what this cannot see (two names for one struct).
 
 import type { ObjectRef } from './types';
+import { splitOutside } from './cText';
 
 /** Maps a class to the class it stands for: `kvm_fw.srcu` -> `fw.srcu`, or a whole owner `kvm_fw` -> `fw`. */
 export type Aliases = ReadonlyMap<string, string>;
@@ -44,14 +45,7 @@ function balanced(text: string): boolean {
 }
 
 function firstArgument(args: string): string {
-  let depth = 0;
-  for (let i = 0; i < args.length; i++) {
-    const ch = args[i];
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === ',' && depth === 0) return args.slice(0, i);
-  }
-  return args;
+  return splitOutside(args, ',').parts[0] ?? args;
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;

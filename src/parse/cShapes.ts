@@ -3,6 +3,7 @@
 // the tree, the text is read: each question to the tree is a call into WASM.
 
 import type { SyntaxNode } from './syntaxNode';
+import { splitOutside } from '../model/cText';
 
 /** Children but comments: only a comment starts with '/' among a statement's or expression's children. */
 export function withoutComments(children: SyntaxNode[]): SyntaxNode[] {
@@ -52,22 +53,9 @@ export function argumentTexts(call: SyntaxNode): string[] {
   const inner = text.startsWith('(') && text.endsWith(')') ? text.slice(1, -1) : undefined;
   if (inner === undefined || NOT_PLAIN.test(inner)) return argumentNodes(call).map((a) => a.text);
   if (inner.trim() === '') return NO_ARGUMENTS;
-  const args: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < inner.length; i++) {
-    const ch = inner[i];
-    if (ch === '[') depth++;
-    else if (ch === ']' && --depth < 0) break;
-    else if (ch === ',' && depth === 0) {
-      args.push(inner.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
+  const { parts, balanced } = splitOutside(inner, ',', '[', ']');
   // Unbalanced brackets: the text is broken, and the tree's recovery is the one to follow.
-  if (depth !== 0) return argumentNodes(call).map((a) => a.text);
-  args.push(inner.slice(start).trim());
-  return args;
+  return balanced ? parts.map((a) => a.trim()) : argumentNodes(call).map((a) => a.text);
 }
 
 /** The argument nodes, comments left out. */
