@@ -5,6 +5,7 @@
 
 import type { ObjectRef } from './types';
 import { splitOutside } from './cText';
+import { AliasMemo } from './aliasMemo';
 
 /** Maps a class to the class it stands for: `kvm_fw.srcu` -> `fw.srcu`, or a whole owner `kvm_fw` -> `fw`. */
 export type Aliases = ReadonlyMap<string, string>;
@@ -55,22 +56,12 @@ const IDENT = /^[A-Za-z_]\w*$/;
  * (a literal, an arithmetic expression, a call we cannot see through).
  */
 export function objectRef(text: string, aliases: Aliases = NO_ALIASES): ObjectRef | undefined {
-  // The same few paths recur on every line of a file: answer each once per alias table.
-  const table = aliases.size === 0 ? NO_ALIASES : aliases;
-  let byText = answered.get(table);
-  if (!byText) answered.set(table, byText = new Map());
-  const known = byText.get(text);
-  if (known !== undefined) return known ?? undefined;
-  // An editor session reads text without end; a full memo starts over rather than grow.
-  if (byText.size >= MEMO_LIMIT) byText.clear();
-  const ref = classify(text, table);
-  byText.set(text, ref ?? null);
-  return ref;
+  return answered.answer(aliases, text, classifyOrNull) ?? undefined;
 }
 
-/** Answers of objectRef by alias table, then by text (null: not a path). Shared: ObjectRefs are never modified. */
-const answered = new WeakMap<Aliases, Map<string, ObjectRef | null>>();
-const MEMO_LIMIT = 50_000;
+/** Answers of objectRef (null: not a path). Shared: ObjectRefs are never modified. */
+const answered = new AliasMemo<ObjectRef | null>();
+const classifyOrNull = (text: string, aliases: Aliases): ObjectRef | null => classify(text, aliases) ?? null;
 
 function classify(text: string, aliases: Aliases): ObjectRef | undefined {
   const segments = pathSegments(text);

@@ -2,6 +2,7 @@
 
 import { GFP_ALLOCATORS, GUARD_TYPES, type PrimitiveSpec, type PrimitiveTable } from './primitives';
 import { implicitObject, objectRef, type Aliases } from './objects';
+import { AliasMemo } from './aliasMemo';
 import type { ObjectRef, SyncOp } from './types';
 
 function objectFor(text: string | undefined, primitive: string, aliases: Aliases): ObjectRef | undefined {
@@ -26,25 +27,13 @@ export function syncOpFor(name: string, args: readonly string[], table: Primitiv
   // (ops are never modified): a file calls mutex_lock(&kvm->lock) many times.
   const key = `${name}\u0001${argumentAt(args, spec.object)}\u0001${argumentAt(args, spec.operand)}\u0001` +
     `${argumentAt(args, spec.subclass)}\u0001${argumentAt(args, spec.callback)}`;
-  let byKey = made.get(table);
-  if (!byKey) made.set(table, byKey = new WeakMap());
-  // Readers without aliases each pass an empty map of their own: they share one memo.
-  const aliasKey = aliases.size === 0 ? NO_ALIASES : aliases;
-  let ops = byKey.get(aliasKey);
-  if (!ops) byKey.set(aliasKey, ops = new Map());
-  const known = ops.get(key);
-  if (known) return known;
-  // A long editor session reads text without end; a full memo starts over rather than grow.
-  if (ops.size >= MEMO_LIMIT) ops.clear();
-  const op = makeOp(name, spec, args, aliases);
-  ops.set(key, op);
-  return op;
+  let ops = made.get(table);
+  if (!ops) made.set(table, ops = new AliasMemo());
+  return ops.answer(aliases, key, (_, table) => makeOp(name, spec, args, table));
 }
 
-/** Ops made, by primitive table, alias table and key (see syncOpFor). */
-const made = new WeakMap<PrimitiveTable, WeakMap<Aliases, Map<string, SyncOp>>>();
-const MEMO_LIMIT = 50_000;
-const NO_ALIASES: Aliases = new Map();
+/** Ops made, by primitive table, then alias table and key (see syncOpFor). */
+const made = new WeakMap<PrimitiveTable, AliasMemo<SyncOp>>();
 
 /** The argument at a spec's index, or '' when the spec names none (or a fixed value). */
 function argumentAt(args: readonly string[], index: number | string | { implicit: string } | undefined): string {
