@@ -61,7 +61,7 @@ export function argumentTexts(call: SyntaxNode): string[] {
 /** The argument nodes, comments left out. */
 export function argumentNodes(call: SyntaxNode): SyntaxNode[] {
   const args = argumentListOf(call);
-  return args ? args.namedChildren.filter((c) => c.type !== 'comment') : [];
+  return args ? withoutComments(args.namedChildren) : [];
 }
 
 /** A bare name in an expression is an identifier: told from the text, without asking the tree. */
