@@ -169,6 +169,7 @@ function readFunctions(definitions: readonly Definition[], file: string, options
   const globalNames = reuse ? [...globals].sort().join(' ') : '';
   const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
   const kept = new Map<string, FunctionSummary>();
+  const aliases = options.aliases ?? new Map<string, string>();
   for (const { node: definition, body, macro } of definitions) {
     // A macro's definition is keyed by its header alone, which does not cover its body: read it afresh.
     const key = reuse && !macro ? `${definition.startPosition.row}:${definition.startPosition.column}:${definition.text}` : undefined;
@@ -185,7 +186,7 @@ function readFunctions(definitions: readonly Definition[], file: string, options
     const locals = new Map<string, string>();
     const reader = new StatementReader({
       table: options.table,
-      aliases: options.aliases ?? new Map(),
+      aliases,
       file,
       ...(options.mapLoc ? { mapLoc: options.mapLoc } : {}),
       isParam: (name) => paramSet.has(name),
@@ -193,14 +194,15 @@ function readFunctions(definitions: readonly Definition[], file: string, options
       globals,
       undeclared: 'object',
     });
+    const nameLoc = loc(nameNode);
     const summary: FunctionSummary = {
       name: head.name,
       origin: options.origin ?? 'c',
-      file: loc(nameNode).file,
+      file: nameLoc.file,
       params,
       body: reader.readBlock(body),
       annotations: annotations(macro ? '' : text(definition, body), options.aliases),
-      loc: loc(nameNode),
+      loc: nameLoc,
       entry: false,
       locals: locals.size === 0 ? NO_LOCALS : Object.fromEntries(locals),
     };
