@@ -96,3 +96,11 @@ test('parameter names, read from plain text or from the tree when the text leave
   assert.deepEqual(names('void f(int a, void (*cb)(struct rcu_head *head), int b[4])'), ['a', 'cb', 'b']);
   assert.deepEqual(names('void f(int a /* flags */, int b)'), ['a', 'b']);
 });
+
+test('sparse annotations are read past: `void __user *argp` declares argp, not __user', async () => {
+  const parser = await loadParser();
+  const model = readC(parser, 'long f(unsigned long arg)\n{\n\tvoid __user *argp = (void __user *)arg;\n\tu32 __iomem *reg = base;\n\n\treturn copy(argp, reg);\n}\n', 'u.c', { table });
+  const fn = model.functions[0];
+  assert.deepEqual(Object.keys(fn?.locals ?? {}).sort(), ['argp', 'reg']);
+  assert.deepEqual(model.problems, []);
+});
