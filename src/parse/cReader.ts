@@ -5,6 +5,7 @@
 import { CParser, MAX_PARSE_BYTES, TreeSlot, type Node } from './treeSitter';
 import { StatementReader, type LocMapper } from './cStatements';
 import { blankAttributeMacros } from './attributeMacros';
+import { whileForBlockMacros } from './blockMacros';
 import { DECLARATION_DEPTH, functionHead, topLevel, type Definition, type TopLevelItem } from './cTopLevel';
 import { SourceText, SyntaxNode } from './syntaxNode';
 import { objectRef, type Aliases } from '../model/objects';
@@ -57,8 +58,9 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
     return model;
   }
   const reuse = options.mapLoc ? undefined : options.reuse;
-  // The tree is of the text with attribute macros blanked; every text the model keeps is cut from `text`.
-  const parsed = parser.withTree(blankAttributeMacros(text), (tree) => {
+  // The tree is of the text with attribute macros blanked and block macros read as `while`
+  // (same offsets); every text the model keeps is cut from `text`.
+  const parsed = parser.withTree(whileForBlockMacros(blankAttributeMacros(text)), (tree) => {
     const source = new SourceText(text);
     const { definitions, items, unreadable } = topLevel(tree.rootNode, source);
     reportUnreadable(unreadable, locator(file, options.mapLoc), model);

@@ -15,6 +15,7 @@ import {
   stripParens, withoutComments,
 } from './cShapes';
 import type { CallStmt, ConditionTest, IndirectTarget, SourceLoc, Stmt, SyncOp } from '../model/types';
+import { LOOP_MACRO, SCOPED_GUARD } from './blockMacros';
 
 export type LocMapper = (line: number, col: number) => { file: string; line: number; col: number };
 
@@ -36,18 +37,16 @@ export interface StatementContext {
   undeclared: 'param' | 'object';
 }
 
-/** Macros that open a block like a loop header: `kvm_for_each_vcpu(i, vcpu, kvm) { ... }`. */
-const LOOP_MACRO = /(?:^|_)for_each(?:_|$)|^for_each|_foreach(?:_|$)|^xa_for_each|^hash_for_each|^list_for_each/;
-
 export class StatementReader {
   /** The releases owed by guards active in each enclosing block, innermost last. */
   private readonly guardScopes: SyncOp[][] = [];
 
   constructor(private readonly ctx: StatementContext) {}
 
-  loc(node: SyntaxNode): SourceLoc {
+  /** Where `node` stands in the file (or, with `last`, the span from `node` to the end of `last`). */
+  loc(node: SyntaxNode, last: SyntaxNode = node): SourceLoc {
     const { row, column } = node.startPosition;
-    const end = node.endPosition;
+    const end = last.endPosition;
     const mapLoc = this.ctx.mapLoc;
     if (!mapLoc) return { file: this.ctx.file, line: row, col: column, endLine: end.row, endCol: end.column };
     const start = mapLoc(row, column);
@@ -96,22 +95,49 @@ export class StatementReader {
   }
 
   private readMacroBlock(call: SyntaxNode, body: SyntaxNode): Stmt[] {
-    const name = calleeOf(call)?.text ?? '';
-    const args = argumentNodes(call);
-    if (name === 'scoped_guard' || name === 'scoped_cond_guard') {
-      const ops = guardOps(args[0]?.text ?? '', args.slice(name === 'scoped_guard' ? 1 : 2).map((a) => a.text), this.ctx.table, this.ctx.aliases);
+    const header = { name: calleeOf(call)?.text ?? '', args: argumentNodes(call), text: call.text, loc: this.loc(call) };
+    const read = this.macroBlock(header, body);
+    return read ?? [...this.readStatement(call), ...this.readStatement(body)];
+  }
+
+  /**
+   * A loop macro, scoped guard, or unknown `macro(args)` heading a block (undefined: neither,
+   * when it heads a lone statement). `header` is the macro's name, arguments, text and place.
+   */
+  private macroBlock(header: MacroHeader, body: SyntaxNode): Stmt[] | undefined {
+    const { name, args } = header;
+    if (name === SCOPED_GUARD || name === 'scoped_cond_guard') {
+      const ops = guardOps(args[0]?.text ?? '', args.slice(name === SCOPED_GUARD ? 1 : 2).map((a) => a.text), this.ctx.table, this.ctx.aliases);
       if (ops) {
         const inner = this.guarded(ops.release, () => this.readBody(body));
-        const acquire = this.opCall(ops.acquire, call);
-        const release = this.opCall(ops.release, body, true);
+        const acquire = this.opCall(ops.acquire, header.loc, header.text);
+        const release = this.opCall(ops.release, this.loc(body), body.text, true);
         return endsInJump(inner) ? [acquire, ...inner] : [acquire, ...inner, release];
       }
     }
     const head = args.flatMap((a) => this.calls(a));
     if (LOOP_MACRO.test(name) || body.type === 'compound_statement') {
-      return [{ kind: 'loop', cond: call.text, macro: name, head, body: this.readBody(body), loc: this.loc(call) }];
+      return [{ kind: 'loop', cond: header.text, macro: name, head, body: this.readBody(body), loc: header.loc }];
     }
-    return [...this.readStatement(call), ...this.readStatement(body)];
+    return undefined;
+  }
+
+  /**
+   * `list_for_each_entry(p, head, node) { ... }` as the grammar saw it: a `while` over the
+   * argument list (blockMacros.ts). Its name and header text are read from the source.
+   */
+  private macroLoop(node: SyntaxNode): Stmt[] {
+    const parts = withoutComments(node.namedChildren);
+    const condition = parts[0];
+    const body = parts[parts.length - 1];
+    const name = MACRO_NAME.exec(node.text)?.[0] ?? '';
+    if (parts.length !== 2 || !condition || !body || condition.type !== 'parenthesized_expression') return this.loop(node, false);
+    const args: SyntaxNode[] = [];
+    const inner = withoutComments(condition.namedChildren);
+    if (inner.length === 1) commaOperands(inner[0]!, args);
+    else args.push(...inner);
+    const header = { name, args, text: node.text.slice(0, condition.endIndex - node.startIndex), loc: this.loc(node, condition) };
+    return this.macroBlock(header, body) ?? [...args.flatMap((a) => this.calls(a)), ...this.readStatement(body)];
   }
 
   /** Runs `read` with a guard active in a scope of its own; `release` is owed on return. */
@@ -142,7 +168,7 @@ export class StatementReader {
         return this.switchStatement(node);
       case 'while_statement':
       case 'for_statement':
-        return this.loop(node);
+        return this.loop(node, true);
       case 'do_statement':
         return this.doLoop(node);
       case 'return_statement':
@@ -201,7 +227,7 @@ export class StatementReader {
     const ops = guardOps(type, argumentNodes(call).map((a) => a.text), this.ctx.table, this.ctx.aliases);
     if (!ops) return undefined;
     this.guardScopes[this.guardScopes.length - 1]?.push(ops.release);
-    return [this.opCall(ops.acquire, call)];
+    return [this.opCall(ops.acquire, this.loc(call), call.text)];
   }
 
   private assignment(expr: SyntaxNode): Stmt[] {
@@ -294,7 +320,8 @@ export class StatementReader {
     ];
   }
 
-  private loop(node: SyntaxNode): Stmt[] {
+  private loop(node: SyntaxNode, macroAllowed: boolean): Stmt[] {
+    if (macroAllowed && node.type === 'while_statement' && !node.startsWithWord('while')) return this.macroLoop(node);
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
     const init = node.type === 'for_statement' ? node.childForFieldName('initializer') : null;
@@ -339,7 +366,9 @@ export class StatementReader {
   }
 
   private releases(owed: SyncOp[], at: SyntaxNode, atEnd: boolean): Stmt[] {
-    return [...owed].reverse().map((release) => this.opCall(release, at, atEnd));
+    if (owed.length === 0) return [];
+    const loc = this.loc(at);
+    return [...owed].reverse().map((release) => this.opCall(release, loc, at.text, atEnd));
   }
 
   /** `#ifdef CONFIG_X ... #else ... #endif` inside a body: a branch on the config symbol. */
@@ -431,11 +460,12 @@ export class StatementReader {
     return call;
   }
 
-  private opCall(op: SyncOp, at: SyntaxNode, atEnd = false): CallStmt {
-    const loc = this.loc(at);
+  /** The call a guard's acquire or release stands for, at `loc` (its end, for a release at scope end), shown as `text`'s first line. */
+  private opCall(op: SyncOp, loc: SourceLoc, text: string, atEnd = false): CallStmt {
     const where = atEnd ? { ...loc, line: loc.endLine, col: Math.max(0, loc.endCol - 1) } : loc;
     const args = op.object ? [op.object.text] : [];
-    return { kind: 'call', callee: op.primitive, args, text: at.text.split('\n')[0] ?? '', op, loc: where };
+    const newline = text.indexOf('\n');
+    return { kind: 'call', callee: op.primitive, args, text: newline < 0 ? text : text.slice(0, newline), op, loc: where };
   }
 
   /** What a condition tests: call results, shared objects, parameters, locals. */
@@ -479,6 +509,21 @@ export class StatementReader {
     visit(condition);
     return tests;
   }
+}
+
+/** A block macro's name, its arguments, and its header's text and place. */
+interface MacroHeader { name: string; args: SyntaxNode[]; text: string; loc: SourceLoc }
+
+const MACRO_NAME = /^\w+/;
+
+/** The operands of `a, b, c` (the grammar nests comma expressions to the right), in order. */
+function commaOperands(node: SyntaxNode, out: SyntaxNode[]): void {
+  if (node.type !== 'comma_expression') {
+    out.push(node);
+    return;
+  }
+  const parts = withoutComments(node.namedChildren);
+  for (const part of parts) commaOperands(part, out);
 }
 
 function endsInJump(stmts: Stmt[]): boolean {
