@@ -60,12 +60,13 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
   const reuse = options.mapLoc ? undefined : options.reuse;
   // The tree is of the text with attribute macros blanked and block macros read as `while`
   // (same offsets); every text the model keeps is cut from `text`.
-  const parsed = parser.withTree(whileForBlockMacros(blankAttributeMacros(text)), (tree) => {
-    const source = new SourceText(text);
+  const grammarText = whileForBlockMacros(blankAttributeMacros(text));
+  const parsed = parser.withTree(grammarText, (tree) => {
+    const source = new SourceText(text, grammarText);
     const { definitions, items, unreadable } = topLevel(tree.rootNode, source);
     reportUnreadable(unreadable, locator(file, options.mapLoc), model);
     const globals = readDeclarations(parser, items, file, options, model);
-    readFunctions(definitions, file, options, model, globals, reuse);
+    readFunctions(definitions, file, options, model, globals, reuse, !tree.rootNode.hasError);
     return true;
   }, reuse?.tree);
   if (!parsed) model.problems.push({ loc: pointLoc(file, 0, 0), severity: 'error', message: 'tree-sitter gave up parsing this file within its time budget' });
@@ -166,7 +167,10 @@ function typeName(text: string): string {
   return text.replace(/^struct\s+/, '').trim();
 }
 
-function readFunctions(definitions: readonly Definition[], file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>, reuse: CReuse | undefined): void {
+function readFunctions(
+  definitions: readonly Definition[], file: string, options: CReadOptions, model: FileModel, globals: ReadonlySet<string>,
+  reuse: CReuse | undefined, errorFree: boolean,
+): void {
   const loc = locator(file, options.mapLoc);
   const globalNames = reuse ? [...globals].sort().join(' ') : '';
   const previous = reuse?.globals === globalNames ? reuse.functions : undefined;
@@ -195,6 +199,7 @@ function readFunctions(definitions: readonly Definition[], file: string, options
       locals,
       globals,
       undeclared: 'object',
+      errorFree,
     });
     const nameLoc = loc(nameNode);
     const summary: FunctionSummary = {

@@ -35,7 +35,7 @@ export function mayHoldCalls(list: string): boolean {
 }
 
 /** The arguments of every call without any: one shared (frozen) array. */
-const NO_ARGUMENTS = Object.freeze([]) as unknown as string[];
+export const NO_ARGUMENTS = Object.freeze([]) as unknown as string[];
 
 /** Characters after which an argument list is no longer plain comma-separated text. */
 const NOT_PLAIN = /[()"'\/#\\{};]/;

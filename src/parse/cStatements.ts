@@ -4,7 +4,7 @@
 // C per notes line). Unpreprocessed kernel code is full of macros the grammar
 // does not know, so every shape we do not recognise still yields its calls.
 
-import type { SyntaxNode } from './syntaxNode';
+import type { Point, SyntaxNode } from './syntaxNode';
 import type { Aliases } from '../model/objects';
 import { objectRef } from '../model/objects';
 import type { PrimitiveTable } from '../model/primitives';
@@ -14,8 +14,10 @@ import {
   argumentListOf, argumentNodes, argumentTexts, calleeOf, declaredName, isElseClause, isName, isStaticCall, mayHoldCalls,
   stripParens, withoutComments,
 } from './cShapes';
-import type { CallStmt, ConditionTest, IndirectTarget, SourceLoc, Stmt, SyncOp } from '../model/types';
+import type { CallStmt, IndirectTarget, SourceLoc, Stmt, SyncOp } from '../model/types';
 import { LOOP_MACRO, SCOPED_GUARD } from './blockMacros';
+import { conditionTests } from './conditionTests';
+import { simpleShape, type SimpleCall } from './simpleStatements';
 
 export type LocMapper = (line: number, col: number) => { file: string; line: number; col: number };
 
@@ -35,6 +37,8 @@ export interface StatementContext {
    * (`object`), in notes a value the chain never assigned (`param`).
    */
   undeclared: 'param' | 'object';
+  /** The tree has no syntax error anywhere, so no statement's text holds tokens its tree skipped. */
+  errorFree?: boolean;
 }
 
 export class StatementReader {
@@ -45,8 +49,15 @@ export class StatementReader {
 
   /** Where `node` stands in the file (or, with `last`, the span from `node` to the end of `last`). */
   loc(node: SyntaxNode, last: SyntaxNode = node): SourceLoc {
-    const { row, column } = node.startPosition;
-    const end = last.endPosition;
+    return this.locAt(node.startPosition, last.endPosition);
+  }
+
+  /** The place of the source between two indices inside `node`. */
+  private span(node: SyntaxNode, from: number, to: number): SourceLoc {
+    return this.locAt(from === node.startIndex ? node.startPosition : node.pointAt(from), node.pointAt(to));
+  }
+
+  private locAt({ row, column }: Point, end: Point): SourceLoc {
     const mapLoc = this.ctx.mapLoc;
     if (!mapLoc) return { file: this.ctx.file, line: row, col: column, endLine: end.row, endCol: end.column };
     const start = mapLoc(row, column);
@@ -79,19 +90,10 @@ export class StatementReader {
 
   /** The call of a `macro(args)` statement that lacks its semicolon, if it heads a block. */
   private blockMacro(node: SyntaxNode): SyntaxNode | undefined {
-    // The type, child and call asked here are asked again when the statement is read (and kept).
-    if (node.type !== 'expression_statement') return undefined;
+    // `f(x);`: a statement ending in its semicolon is no header (the text is needed anyway).
+    if (node.type !== 'expression_statement' || node.text.endsWith(';')) return undefined;
     const call = node.namedChild(0);
-    if (!call || call.type !== 'call_expression') return undefined;
-    const list = argumentListOf(call);
-    if (list) call.endsWithChild(list);
-    // `f(x);`: the semicolon right after the call ends the statement, and tells it from a header.
-    const semicolon = call.followedBy(';');
-    if (semicolon >= 0) {
-      node.knownEnd(semicolon + 1);
-      return undefined;
-    }
-    return node.text.endsWith(';') ? undefined : call;
+    return call?.type === 'call_expression' ? call : undefined;
   }
 
   private readMacroBlock(call: SyntaxNode, body: SyntaxNode): Stmt[] {
@@ -155,6 +157,8 @@ export class StatementReader {
   }
 
   readStatement(node: SyntaxNode): Stmt[] {
+    const simple = this.simpleStatement(node);
+    if (simple) return simple;
     switch (node.type) {
       case 'compound_statement':
         return this.readBlock(node);
@@ -201,6 +205,66 @@ export class StatementReader {
         // ERROR nodes and shapes the grammar could not place: keep their calls.
         return this.calls(node);
     }
+  }
+
+  /**
+   * A call, assignment, return or goto read from its text alone (simpleStatements.ts),
+   * built as the tree walk below would build it; undefined when the tree must be asked.
+   */
+  private simpleStatement(node: SyntaxNode): Stmt[] | undefined {
+    const type = node.type;
+    if (type !== 'expression_statement' && type !== 'return_statement' && type !== 'goto_statement') return undefined;
+    const shape = simpleShape(type, node.text);
+    // Text the grammar saw otherwise (a blanked macro) or only in part (error recovery) is the tree's to read.
+    if (!shape || !node.parsedAsWritten() || (!this.ctx.errorFree && node.hasError)) return undefined;
+    switch (shape.kind) {
+      case 'goto':
+        return [{ kind: 'goto', label: shape.label, loc: this.loc(node) }];
+      case 'call': {
+        const call = this.simpleCall(node, shape.call);
+        return call ? [call] : [];
+      }
+      case 'return': {
+        const call = shape.call && this.simpleCall(node, shape.call);
+        const out: Stmt[] = call ? [call] : [];
+        out.push(...this.releases(this.guardScopes.flat(), node, false));
+        const loc = this.loc(node);
+        out.push(shape.value === undefined ? { kind: 'return', loc } : { kind: 'return', value: shape.value, loc });
+        return out;
+      }
+      case 'assign': {
+        const { target, value } = shape;
+        const call = shape.call && this.simpleCall(node, shape.call);
+        const text = node.text.slice(0, shape.end);
+        const named = isNameText(target);
+        const out: Stmt[] = [];
+        if (call) {
+          call.assignTo = target;
+          call.text = text;
+          out.push(call);
+        } else if (named ? this.ctx.globals.has(target) && !this.ctx.locals.has(target) : true) {
+          // A field (`a->b`, `a.b`) or a file-scope variable: shared memory.
+          const object = objectRef(target, this.ctx.aliases);
+          if (object) out.push({ kind: 'access', access: 'store', object, value, text, loc: this.span(node, node.startIndex, node.startIndex + shape.end) });
+        } else {
+          out.push({ kind: 'assign', target, value, loc: this.span(node, node.startIndex, node.startIndex + shape.end) });
+        }
+        if (named && !this.ctx.globals.has(target)) this.ctx.locals.set(target, this.ctx.locals.get(target) ?? '');
+        return out;
+      }
+    }
+  }
+
+  /** The call statement for `name(plain args)` inside `node`; undefined for a transparent macro (`WARN_ON`). */
+  private simpleCall(node: SyntaxNode, call: SimpleCall): CallStmt | undefined {
+    if (TRANSPARENT_MACROS.has(call.callee)) return undefined;
+    const start = node.startIndex;
+    const stmt: CallStmt = {
+      kind: 'call', callee: call.callee, args: call.args, text: node.text.slice(call.start, call.end), loc: this.span(node, start + call.start, start + call.end),
+    };
+    const op = syncOpFor(call.callee, call.args, this.ctx.table, this.ctx.aliases);
+    if (op) stmt.op = op;
+    return stmt;
   }
 
   private expressionStatement(expr: SyntaxNode): Stmt[] {
@@ -291,7 +355,7 @@ export class StatementReader {
       {
         kind: 'branch',
         cond: condition ? stripParens(condition.text) : '',
-        tests: condition ? this.conditionTests(condition) : [],
+        tests: condition ? conditionTests(condition, this.ctx) : [],
         then: consequence ? this.readBody(consequence) : [],
         else: elseBody.flatMap((c) => this.readBody(c)),
         loc: this.loc(node),
@@ -467,54 +531,17 @@ export class StatementReader {
     const newline = text.indexOf('\n');
     return { kind: 'call', callee: op.primitive, args, text: newline < 0 ? text : text.slice(0, newline), op, loc: where };
   }
-
-  /** What a condition tests: call results, shared objects, parameters, locals. */
-  conditionTests(condition: SyntaxNode): ConditionTest[] {
-    const tests: ConditionTest[] = [];
-    const seen = new Set<string>();
-    const add = (key: string, test: ConditionTest) => {
-      if (!seen.has(key)) { seen.add(key); tests.push(test); }
-    };
-    const visit = (node: SyntaxNode): void => {
-      switch (node.type) {
-        case 'call_expression': {
-          const fn = calleeOf(node);
-          const name = fn && isStaticCall(fn) ? argumentNodes(fn)[0]?.text ?? '' : fn?.text ?? '';
-          if (TRANSPARENT_MACROS.has(name)) break;
-          add(`result:${name}`, { kind: 'result', of: name });
-          return;
-        }
-        case 'field_expression': {
-          const object = objectRef(node.text, this.ctx.aliases);
-          if (object) add(`object:${object.id}`, { kind: 'object', object });
-          return;
-        }
-        case 'identifier': {
-          const name = node.text;
-          if (/^[A-Z_][A-Z0-9_]*$/.test(name) || name === 'NULL' || name === 'true' || name === 'false') return;
-          if (this.ctx.locals.has(name)) add(`local:${name}`, { kind: 'local', name });
-          else if (this.ctx.isParam(name)) add(`param:${name}`, { kind: 'param', name });
-          else if (this.ctx.globals.has(name) || this.ctx.undeclared === 'object') {
-            const object = objectRef(name, this.ctx.aliases);
-            if (object) add(`object:${object.id}`, { kind: 'object', object });
-          } else add(`param:${name}`, { kind: 'param', name });
-          return;
-        }
-        case 'type_descriptor':
-        case 'sizeof_expression':
-          return;
-      }
-      for (const child of node.namedChildren) visit(child);
-    };
-    visit(condition);
-    return tests;
-  }
 }
 
 /** A block macro's name, its arguments, and its header's text and place. */
 interface MacroHeader { name: string; args: SyntaxNode[]; text: string; loc: SourceLoc }
 
 const MACRO_NAME = /^\w+/;
+const NAME = /^[A-Za-z_]\w*$/;
+
+function isNameText(text: string): boolean {
+  return NAME.test(text);
+}
 
 /** The operands of `a, b, c` (the grammar nests comma expressions to the right), in order. */
 function commaOperands(node: SyntaxNode, out: SyntaxNode[]): void {

@@ -9,11 +9,20 @@ import type { Node } from './treeSitter';
 
 export interface Point { row: number; column: number }
 
-/** The text a tree was parsed from, with where each line starts (for positions). */
+/**
+ * The text of a file, with where each line starts (for positions), and the
+ * text its tree was parsed from when that differs (macros blanked or renamed
+ * in place: same offsets, other words).
+ */
 export class SourceText {
   private lineStarts: number[] | undefined;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, private readonly parsed: string = text) {}
+
+  /** Whether the grammar saw `text` between the two indices as written. */
+  parsedAsWritten(start: number, end: number): boolean {
+    return this.parsed === this.text || this.parsed.slice(start, end) === this.text.slice(start, end);
+  }
 
   /** Row and column of an index, as tree-sitter counts them: rows at '\n', columns in UTF-16 units. */
   pointAt(index: number): Point {
@@ -68,8 +77,23 @@ export class SyntaxNode {
     return this.source.pointAt(this.endIndex);
   }
 
+  /** Row and column of an index into the source (one inside this node, say). */
+  pointAt(index: number): Point {
+    return this.source.pointAt(index);
+  }
+
   get text(): string {
     return (this.cachedText ??= this.source.text.slice(this.startIndex, this.endIndex));
+  }
+
+  /** Whether the grammar saw this node's text as written (no macro blanked or renamed in it). */
+  parsedAsWritten(): boolean {
+    return this.source.parsedAsWritten(this.startIndex, this.endIndex);
+  }
+
+  /** Whether tree-sitter's error recovery left an error or a missing token under this node. */
+  get hasError(): boolean {
+    return this.node.hasError;
   }
 
   /** Whether the text starts with `prefix`, read from the source (no call into WASM). */
