@@ -213,13 +213,25 @@ export class StatementReader {
    */
   private simpleStatement(node: SyntaxNode): Stmt[] | undefined {
     const type = node.type;
-    if (type !== 'expression_statement' && type !== 'return_statement' && type !== 'goto_statement') return undefined;
+    if (type !== 'expression_statement' && type !== 'return_statement' && type !== 'goto_statement' && type !== 'declaration') return undefined;
     const shape = simpleShape(type, node.text);
     // Text the grammar saw otherwise (a blanked macro) or only in part (error recovery) is the tree's to read.
     if (!shape || !node.parsedAsWritten() || (!this.ctx.errorFree && node.hasError)) return undefined;
     switch (shape.kind) {
       case 'goto':
         return [{ kind: 'goto', label: shape.label, loc: this.loc(node) }];
+      case 'declaration': {
+        const out: Stmt[] = [];
+        for (const { name, pointer, value, call } of shape.declarators) {
+          this.ctx.locals.set(name, pointer ? `${shape.type} *` : shape.type);
+          const stmt = call && this.simpleCall(node, call);
+          if (!stmt) continue;
+          stmt.assignTo = name;
+          stmt.text = `${name} = ${value}`;
+          out.push(stmt);
+        }
+        return out;
+      }
       case 'call': {
         const call = this.simpleCall(node, shape.call);
         return call ? [call] : [];
@@ -327,7 +339,9 @@ export class StatementReader {
     const out: Stmt[] = [];
     for (const declarator of node.childrenForFieldName('declarator')) {
       const name = declaredName(declarator);
-      if (name) this.ctx.locals.set(name, declarator.type === 'pointer_declarator' || declarator.text.includes('*') ? `${type} *` : type);
+      // A `*` in the declarator, not in its initialiser (`n = a * b`), makes a pointer.
+      const pointer = declarator.type === 'pointer_declarator' || (declarator.text.split('=', 1)[0] ?? '').includes('*');
+      if (name) this.ctx.locals.set(name, pointer ? `${type} *` : type);
       const value = declarator.type === 'init_declarator' ? declarator.childForFieldName('value') : null;
       if (!value) continue;
       const calls = this.calls(value);

@@ -1,5 +1,6 @@
 // Statements whose text alone says what they are: `mutex_lock(&kvm->lock);`,
-// `ret = tdx_do_op(kvm, arg);`, `kvm->count += 1;`, `return -EINVAL;`, `goto out;`.
+// `ret = tdx_do_op(kvm, arg);`, `kvm->count += 1;`, `return -EINVAL;`, `goto out;`,
+// `unsigned long flags, j;`, `struct kvm_vcpu *vcpu = kvm_get_vcpu(kvm, 0);`.
 // Most of a kernel function body is such statements, and asking the tree for
 // their parts costs a call into WASM and a node object each; here a strict
 // pattern over the statement's text gives the same parts. Anything the
@@ -17,7 +18,12 @@ export type SimpleShape =
   /** `target op value` (`=`, `+=`, ...), the value a plain expression or one call; it ends at `end`. */
   | { kind: 'assign'; target: string; value: string; valueStart: number; end: number; call?: SimpleCall }
   | { kind: 'return'; value?: string; valueStart: number; end: number; call?: SimpleCall }
-  | { kind: 'goto'; label: string };
+  | { kind: 'goto'; label: string }
+  /** The grammar's `type` field (qualifiers and storage class left out, as it does), and each declarator. */
+  | { kind: 'declaration'; type: string; declarators: SimpleDeclarator[] };
+
+/** `name`, `*name`, `name[N]`, with `= value` (plain, or one call); `pointer` for `*name`. */
+export interface SimpleDeclarator { name: string; pointer: boolean; value?: string; call?: SimpleCall }
 
 /** Characters that make a value more than plain text: calls, casts, nested assignments, literals, comments, blocks. */
 const NOT_PLAIN = /[()"'\/#\\{};=]/;
@@ -63,6 +69,7 @@ export function simpleShape(type: string, text: string): SimpleShape | undefined
     const call = simpleCall(value, valueStart);
     return call ? { kind: 'return', value, valueStart, end, call } : undefined;
   }
+  if (type === 'declaration') return declarationShape(text, end);
   if (type !== 'expression_statement') return undefined;
   const body = text.slice(0, end);
   const assignment = ASSIGNMENT.exec(body);
@@ -90,4 +97,79 @@ function simpleCall(text: string, offset: number): SimpleCall | undefined {
   if (inner.trim() === '') return { ...call, args: NO_ARGUMENTS };
   const { parts, balanced } = splitOutside(inner, ',', '[', ']');
   return balanced ? { ...call, args: parts.map((a) => a.trim()) } : undefined;
+}
+
+/** Words before a declaration's type that the grammar keeps out of its `type` field. */
+const QUALIFIERS = new Set(['static', 'const', 'volatile', 'register', 'extern', 'inline', 'auto']);
+/** Words of a sized type (`unsigned long`), and what may end one (`unsigned long int`). */
+const SIZED = new Set(['unsigned', 'signed', 'short', 'long']);
+const SIZED_END = new Set(['int', 'char', 'double']);
+/** Words that start a declaration without being its type. */
+const NOT_A_TYPE = new Set(['typeof', '__typeof__', '__typeof', 'typeof_unqual', '_Atomic', '__attribute__', '__extension__', 'typedef', 'sizeof']);
+const WORD = /[A-Za-z_]\w*/y;
+const SPACES = /\s*/y;
+const DECLARATOR = /^(\**)\s*([A-Za-z_]\w*)\s*(\[[^[\]]*\])?\s*(?:=\s*([^]+))?$/;
+
+function wordAt(text: string, at: number): string | undefined {
+  WORD.lastIndex = at;
+  return WORD.exec(text)?.[0];
+}
+
+function spacesAfter(text: string, at: number): number {
+  SPACES.lastIndex = at;
+  SPACES.exec(text);
+  return SPACES.lastIndex;
+}
+
+/** `[qualifiers] type declarator, declarator;` with the type a word, `struct X`, or a sized type. */
+function declarationShape(text: string, end: number): SimpleShape | undefined {
+  let at = 0;
+  let word = wordAt(text, at);
+  while (word !== undefined && QUALIFIERS.has(word)) {
+    at = spacesAfter(text, at + word.length);
+    word = wordAt(text, at);
+  }
+  if (word === undefined) return undefined;
+  const typeStart = at;
+  let typeEnd: number;
+  if (word === 'struct' || word === 'union' || word === 'enum') {
+    at = spacesAfter(text, at + word.length);
+    const tag = wordAt(text, at);
+    if (tag === undefined || at === typeStart + word.length) return undefined;
+    typeEnd = at + tag.length;
+  } else if (SIZED.has(word)) {
+    while (word !== undefined && SIZED.has(word)) {
+      typeEnd = at + word.length;
+      at = spacesAfter(text, typeEnd);
+      word = wordAt(text, at);
+    }
+    if (word !== undefined && SIZED_END.has(word)) typeEnd = at + word.length;
+  } else if (NOT_A_TYPE.has(word)) {
+    return undefined;
+  } else {
+    typeEnd = at + word.length;
+  }
+  const declarators: SimpleDeclarator[] = [];
+  const { parts, balanced } = splitOutside(text.slice(typeEnd!, end), ',');
+  if (!balanced) return undefined;
+  let offset = typeEnd!;
+  for (const part of parts) {
+    const lead = spacesAfter(part, 0);
+    const trimmed = part.trim();
+    const match = DECLARATOR.exec(trimmed);
+    if (!match || NOT_A_FUNCTION.has(match[2]!)) return undefined;
+    const declarator: SimpleDeclarator = { name: match[2]!, pointer: match[1] !== '' };
+    const value = match[4];
+    if (value !== undefined) {
+      declarator.value = value;
+      if (NOT_PLAIN.test(value)) {
+        const call = simpleCall(value, offset + lead + trimmed.length - value.length);
+        if (!call) return undefined;
+        declarator.call = call;
+      }
+    }
+    declarators.push(declarator);
+    offset += part.length + 1;
+  }
+  return { kind: 'declaration', type: text.slice(typeStart, typeEnd!), declarators };
 }

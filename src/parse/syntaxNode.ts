@@ -16,12 +16,24 @@ export interface Point { row: number; column: number }
  */
 export class SourceText {
   private lineStarts: number[] | undefined;
+  /** Where `parsed` differs from `text`: start and end index of each stretch, in order. */
+  private changed: number[] | undefined;
 
   constructor(readonly text: string, private readonly parsed: string = text) {}
 
   /** Whether the grammar saw `text` between the two indices as written. */
   parsedAsWritten(start: number, end: number): boolean {
-    return this.parsed === this.text || this.parsed.slice(start, end) === this.text.slice(start, end);
+    if (this.parsed === this.text) return true;
+    const changed = (this.changed ??= changedStretches(this.text, this.parsed));
+    // The first stretch that ends after `start` must begin at or after `end`.
+    let low = 0;
+    let high = changed.length / 2;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (changed[2 * middle + 1]! <= start) low = middle + 1;
+      else high = middle;
+    }
+    return low === changed.length / 2 || changed[2 * low]! >= end;
   }
 
   /** Row and column of an index, as tree-sitter counts them: rows at '\n', columns in UTF-16 units. */
@@ -36,6 +48,18 @@ export class SourceText {
     }
     return { row: low, column: index - starts[low]! };
   }
+}
+
+/** The stretches where two texts of one length differ, as start and end index pairs. */
+function changedStretches(a: string, b: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+    const start = i;
+    while (i < a.length && a.charCodeAt(i) !== b.charCodeAt(i)) i++;
+    out.push(start, i);
+  }
+  return out;
 }
 
 function lineStartsOf(text: string): number[] {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { whileForBlockMacros } from '../../src/parse/blockMacros';
+import { blankAttributeMacros } from '../../src/parse/attributeMacros';
+import { SourceText } from '../../src/parse/syntaxNode';
 import { readC } from '../../src/parse/cReader';
 import { primitiveTable } from '../../src/model/primitives';
 import { renderFunction } from '../../src/model/render';
@@ -73,4 +75,17 @@ test('rewritten headers read as the loop or guard they are, lone statements and 
     '    call mutex_unlock(&vcpu->mutex) [mutex.release exclusive vcpu.mutex] @11',
     '  return -EINTR @13',
   ].join('\n'));
+});
+
+test('the source knows which stretches the grammar saw other than as written', () => {
+  const text = 'void f(void __user *p)\n{\n\tlist_for_each_entry(a, b, c) {\n\t\tg(a);\n\t}\n}\n';
+  const source = new SourceText(text, whileForBlockMacros(blankAttributeMacros(text)));
+  const at = (word: string): [number, number] => [text.indexOf(word), text.indexOf(word) + word.length];
+  assert.equal(source.parsedAsWritten(...at('void f(void')), true);
+  assert.equal(source.parsedAsWritten(...at('__user')), false);
+  assert.equal(source.parsedAsWritten(text.indexOf('(void __'), text.indexOf('*p')), false);
+  assert.equal(source.parsedAsWritten(...at('list_for_each_entry(a, b, c)')), false);
+  assert.equal(source.parsedAsWritten(...at('(a, b, c)')), true);
+  assert.equal(source.parsedAsWritten(...at('g(a);')), true);
+  assert.equal(new SourceText(text).parsedAsWritten(0, text.length), true);
 });
