@@ -20,7 +20,11 @@ export function conditionTests(condition: SyntaxNode, ctx: StatementContext): Co
       case 'call_expression': {
         const fn = calleeOf(node);
         const name = fn && isStaticCall(fn) ? argumentNodes(fn)[0]?.text ?? '' : fn?.text ?? '';
-        if (TRANSPARENT_MACROS.has(name)) break;
+        // `unlikely(x)`, `WARN_ON(x)`: what the argument tests (the macro's name is no variable).
+        if (TRANSPARENT_MACROS.has(name)) {
+          for (const argument of argumentNodes(node)) visit(argument);
+          return;
+        }
         add(`result:${name}`, { kind: 'result', of: name });
         return;
       }
