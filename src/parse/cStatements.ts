@@ -4,65 +4,36 @@
 // C per notes line). Unpreprocessed kernel code is full of macros the grammar
 // does not know, so every shape we do not recognise still yields its calls.
 
-import type { Point, SyntaxNode } from './syntaxNode';
-import type { Aliases } from '../model/objects';
+import type { SyntaxNode } from './syntaxNode';
 import { objectRef } from '../model/objects';
-import type { PrimitiveTable } from '../model/primitives';
-import { TRANSPARENT_MACROS } from '../model/primitives';
-import { guardOps, syncOpFor } from '../model/syncOp';
+import { guardOps } from '../model/syncOp';
 import {
-  argumentListOf, argumentNodes, argumentTexts, calleeOf, declaredName, isElseClause, isName, isStaticCall, mayHoldCalls,
+  argumentListOf, argumentNodes, calleeOf, declaredName, isElseClause, isName, isStaticCall, mayHoldCalls,
   stripParens, withoutComments,
 } from './cShapes';
-import type { CallStmt, IndirectTarget, SourceLoc, Stmt, SyncOp } from '../model/types';
+import type { SourceLoc, Stmt, SyncOp } from '../model/types';
 import { LOOP_MACRO, SCOPED_GUARD } from './blockMacros';
-import { conditionTests } from './conditionTests';
-import { simpleShape, type SimpleCall } from './simpleStatements';
+import { CallBuilder } from './callStatements';
+import { conditionTests, conditionTestsOf } from './conditionTests';
+import { simpleCondition, type ConditionItem } from './simpleConditions';
+import { simpleShape } from './simpleStatements';
+import type { StatementContext } from './statementContext';
 
-export type LocMapper = (line: number, col: number) => { file: string; line: number; col: number };
-
-export interface StatementContext {
-  table: PrimitiveTable;
-  aliases: Aliases;
-  file: string;
-  mapLoc?: LocMapper;
-  /** Names of the function's parameters (C) or of values the notes never assigned. */
-  isParam: (name: string) => boolean;
-  /** Names declared or assigned locally. */
-  locals: Map<string, string>;
-  /** File-scope variables: writes to them are shared accesses. */
-  globals: ReadonlySet<string>;
-  /**
-   * What an identifier nobody declared is: in C a global defined elsewhere
-   * (`object`), in notes a value the chain never assigned (`param`).
-   */
-  undeclared: 'param' | 'object';
-  /** The tree has no syntax error anywhere, so no statement's text holds tokens its tree skipped. */
-  errorFree?: boolean;
-}
+export type { LocMapper, StatementContext } from './statementContext';
 
 export class StatementReader {
   /** The releases owed by guards active in each enclosing block, innermost last. */
   private readonly guardScopes: SyncOp[][] = [];
 
-  constructor(private readonly ctx: StatementContext) {}
+  private readonly build: CallBuilder;
+
+  constructor(private readonly ctx: StatementContext) {
+    this.build = new CallBuilder(ctx);
+  }
 
   /** Where `node` stands in the file (or, with `last`, the span from `node` to the end of `last`). */
   loc(node: SyntaxNode, last: SyntaxNode = node): SourceLoc {
-    return this.locAt(node.startPosition, last.endPosition);
-  }
-
-  /** The place of the source between two indices inside `node`. */
-  private span(node: SyntaxNode, from: number, to: number): SourceLoc {
-    return this.locAt(from === node.startIndex ? node.startPosition : node.pointAt(from), node.pointAt(to));
-  }
-
-  private locAt({ row, column }: Point, end: Point): SourceLoc {
-    const mapLoc = this.ctx.mapLoc;
-    if (!mapLoc) return { file: this.ctx.file, line: row, col: column, endLine: end.row, endCol: end.column };
-    const start = mapLoc(row, column);
-    const mappedEnd = mapLoc(end.row, end.column);
-    return { file: start.file, line: start.line, col: start.col, endLine: mappedEnd.line, endCol: mappedEnd.col };
+    return this.build.loc(node, last);
   }
 
   /** A function body or any block: its statements, guards released at the end. */
@@ -112,8 +83,8 @@ export class StatementReader {
       const ops = guardOps(args[0]?.text ?? '', args.slice(name === SCOPED_GUARD ? 1 : 2).map((a) => a.text), this.ctx.table, this.ctx.aliases);
       if (ops) {
         const inner = this.guarded(ops.release, () => this.readBody(body));
-        const acquire = this.opCall(ops.acquire, header.loc, header.text);
-        const release = this.opCall(ops.release, this.loc(body), body.text, true);
+        const acquire = this.build.opCall(ops.acquire, header.loc, header.text);
+        const release = this.build.opCall(ops.release, this.loc(body), body.text, true);
         return endsInJump(inner) ? [acquire, ...inner] : [acquire, ...inner, release];
       }
     }
@@ -224,7 +195,7 @@ export class StatementReader {
         const out: Stmt[] = [];
         for (const { name, pointer, value, call } of shape.declarators) {
           this.ctx.locals.set(name, pointer ? `${shape.type} *` : shape.type);
-          const stmt = call && this.simpleCall(node, call);
+          const stmt = call && this.build.simpleCall(node, call);
           if (!stmt) continue;
           stmt.assignTo = name;
           stmt.text = `${name} = ${value}`;
@@ -233,11 +204,11 @@ export class StatementReader {
         return out;
       }
       case 'call': {
-        const call = this.simpleCall(node, shape.call);
+        const call = this.build.simpleCall(node, shape.call);
         return call ? [call] : [];
       }
       case 'return': {
-        const call = shape.call && this.simpleCall(node, shape.call);
+        const call = shape.call && this.build.simpleCall(node, shape.call);
         const out: Stmt[] = call ? [call] : [];
         out.push(...this.releases(this.guardScopes.flat(), node, false));
         const loc = this.loc(node);
@@ -246,7 +217,7 @@ export class StatementReader {
       }
       case 'assign': {
         const { target, value } = shape;
-        const call = shape.call && this.simpleCall(node, shape.call);
+        const call = shape.call && this.build.simpleCall(node, shape.call);
         const text = node.text.slice(0, shape.end);
         const named = isNameText(target);
         const out: Stmt[] = [];
@@ -257,9 +228,9 @@ export class StatementReader {
         } else if (named ? this.ctx.globals.has(target) && !this.ctx.locals.has(target) : true) {
           // A field (`a->b`, `a.b`) or a file-scope variable: shared memory.
           const object = objectRef(target, this.ctx.aliases);
-          if (object) out.push({ kind: 'access', access: 'store', object, value, text, loc: this.span(node, node.startIndex, node.startIndex + shape.end) });
+          if (object) out.push({ kind: 'access', access: 'store', object, value, text, loc: this.build.span(node, node.startIndex, node.startIndex + shape.end) });
         } else {
-          out.push({ kind: 'assign', target, value, loc: this.span(node, node.startIndex, node.startIndex + shape.end) });
+          out.push({ kind: 'assign', target, value, loc: this.build.span(node, node.startIndex, node.startIndex + shape.end) });
         }
         if (named && !this.ctx.globals.has(target)) this.ctx.locals.set(target, this.ctx.locals.get(target) ?? '');
         return out;
@@ -267,16 +238,25 @@ export class StatementReader {
     }
   }
 
-  /** The call statement for `name(plain args)` inside `node`; undefined for a transparent macro (`WARN_ON`). */
-  private simpleCall(node: SyntaxNode, call: SimpleCall): CallStmt | undefined {
-    if (TRANSPARENT_MACROS.has(call.callee)) return undefined;
-    const start = node.startIndex;
-    const stmt: CallStmt = {
-      kind: 'call', callee: call.callee, args: call.args, text: node.text.slice(call.start, call.end), loc: this.span(node, start + call.start, start + call.end),
-    };
-    const op = syncOpFor(call.callee, call.args, this.ctx.table, this.ctx.aliases);
-    if (op) stmt.op = op;
-    return stmt;
+  /**
+   * A parenthesised condition read from its text (simpleConditions.ts): its calls, built as
+   * `calls` builds them, and what it reads; undefined when the tree must be asked.
+   */
+  private simpleCondition(condition: SyntaxNode): { calls: Stmt[]; items: ConditionItem[] } | undefined {
+    if (!condition.startsWith('(')) return undefined;
+    const shape = simpleCondition(condition.text, 0);
+    if (!shape || !condition.parsedAsWritten() || (!this.ctx.errorFree && condition.hasError)) return undefined;
+    const calls: Stmt[] = [];
+    for (const call of shape.calls) {
+      const stmt = this.build.simpleCall(condition, call);
+      if (stmt) calls.push(stmt);
+    }
+    return { calls, items: shape.items };
+  }
+
+  /** The calls of a `switch` or `while` condition, from its text when it says them exactly. */
+  private conditionCalls(condition: SyntaxNode): Stmt[] {
+    return this.simpleCondition(condition)?.calls ?? this.calls(condition);
   }
 
   private expressionStatement(expr: SyntaxNode): Stmt[] {
@@ -303,7 +283,7 @@ export class StatementReader {
     const ops = guardOps(type, argumentNodes(call).map((a) => a.text), this.ctx.table, this.ctx.aliases);
     if (!ops) return undefined;
     this.guardScopes[this.guardScopes.length - 1]?.push(ops.release);
-    return [this.opCall(ops.acquire, this.loc(call), call.text)];
+    return [this.build.opCall(ops.acquire, this.loc(call), call.text)];
   }
 
   private assignment(expr: SyntaxNode): Stmt[] {
@@ -364,12 +344,14 @@ export class StatementReader {
     const consequence = usual ? rest[0]! : node.childForFieldName('consequence');
     const alternative = usual ? rest[1] ?? null : node.childForFieldName('alternative');
     const elseBody = alternative ? alternative.namedChildren : [];
+    const simple = condition ? this.simpleCondition(condition) : undefined;
+    const calls = simple ? simple.calls : condition ? this.calls(condition) : [];
     return [
-      ...(condition ? this.calls(condition) : []),
+      ...calls,
       {
         kind: 'branch',
         cond: condition ? stripParens(condition.text) : '',
-        tests: condition ? conditionTests(condition, this.ctx) : [],
+        tests: simple ? conditionTestsOf(simple.items, this.ctx) : condition ? conditionTests(condition, this.ctx) : [],
         then: consequence ? this.readBody(consequence) : [],
         else: elseBody.flatMap((c) => this.readBody(c)),
         loc: this.loc(node),
@@ -393,7 +375,7 @@ export class StatementReader {
       cases[cases.length - 1]!.body.push(...statements.flatMap((s) => this.readStatement(s)));
     }
     return [
-      ...(condition ? this.calls(condition) : []),
+      ...(condition ? this.conditionCalls(condition) : []),
       { kind: 'switch', on: condition ? stripParens(condition.text) : '', cases, loc: this.loc(node) },
     ];
   }
@@ -411,7 +393,7 @@ export class StatementReader {
       {
         kind: 'loop',
         cond: condition ? stripParens(condition.text) : '',
-        head: condition ? this.calls(condition) : [],
+        head: condition ? (node.type === 'while_statement' ? this.conditionCalls(condition) : this.calls(condition)) : [],
         body: bodyStmts,
         loc: this.loc(node),
       },
@@ -446,7 +428,7 @@ export class StatementReader {
   private releases(owed: SyncOp[], at: SyntaxNode, atEnd: boolean): Stmt[] {
     if (owed.length === 0) return [];
     const loc = this.loc(at);
-    return [...owed].reverse().map((release) => this.opCall(release, loc, at.text, atEnd));
+    return [...owed].reverse().map((release) => this.build.opCall(release, loc, at.text, atEnd));
   }
 
   /** `#ifdef CONFIG_X ... #else ... #endif` inside a body: a branch on the config symbol. */
@@ -502,7 +484,7 @@ export class StatementReader {
       const fn = calleeOf(node);
       // `static_call(key)(args)`: the inner call names the target, it is not a call itself.
       if (fn && !isName(fn) && fn.type === 'call_expression' && !isStaticCall(fn)) this.collectCalls(fn, out);
-      const call = this.callStmt(node);
+      const call = this.build.callStmt(node);
       if (call) out.push(call);
       return;
     }
@@ -513,38 +495,6 @@ export class StatementReader {
     for (const child of node.namedChildren) this.collectCalls(child, out);
   }
 
-  private callStmt(node: SyntaxNode): CallStmt | undefined {
-    const fn = calleeOf(node);
-    if (!fn) return undefined;
-    const args = argumentTexts(node);
-    let callee = fn.text;
-    let indirect: IndirectTarget | undefined;
-    if (isName(fn)) {
-      // A plain function name: a direct call (most calls; no need to ask the tree for its type).
-    } else if (isStaticCall(fn)) {
-      callee = argumentNodes(fn)[0]?.text ?? fn.text;
-      indirect = { via: 'static_call', member: callee };
-    } else if (fn.type === 'field_expression') {
-      const member = fn.childForFieldName('field')?.text ?? '';
-      indirect = { via: member === 'notifier_call' ? 'notifier' : 'ops', member };
-    } else if (fn.type !== 'identifier') {
-      indirect = { via: 'pointer', member: fn.text };
-    }
-    if (!indirect && TRANSPARENT_MACROS.has(callee)) return undefined;
-    const call: CallStmt = { kind: 'call', callee, args, text: node.text, loc: this.loc(node) };
-    if (indirect) call.indirect = indirect;
-    const op = indirect ? undefined : syncOpFor(callee, args, this.ctx.table, this.ctx.aliases);
-    if (op) call.op = op;
-    return call;
-  }
-
-  /** The call a guard's acquire or release stands for, at `loc` (its end, for a release at scope end), shown as `text`'s first line. */
-  private opCall(op: SyncOp, loc: SourceLoc, text: string, atEnd = false): CallStmt {
-    const where = atEnd ? { ...loc, line: loc.endLine, col: Math.max(0, loc.endCol - 1) } : loc;
-    const args = op.object ? [op.object.text] : [];
-    const newline = text.indexOf('\n');
-    return { kind: 'call', callee: op.primitive, args, text: newline < 0 ? text : text.slice(0, newline), op, loc: where };
-  }
 }
 
 /** A block macro's name, its arguments, and its header's text and place. */

@@ -2,19 +2,16 @@
 // results of calls, shared objects, parameters and locals it reads.
 
 import type { SyntaxNode } from './syntaxNode';
-import type { StatementContext } from './cStatements';
+import type { StatementContext } from './statementContext';
 import { objectRef } from '../model/objects';
 import { TRANSPARENT_MACROS } from '../model/primitives';
 import type { ConditionTest } from '../model/types';
 import { argumentNodes, calleeOf, isStaticCall } from './cShapes';
+import type { ConditionItem } from './simpleConditions';
 
 /** What a condition tests: call results, shared objects, parameters, locals. */
 export function conditionTests(condition: SyntaxNode, ctx: StatementContext): ConditionTest[] {
-  const tests: ConditionTest[] = [];
-  const seen = new Set<string>();
-  const add = (key: string, test: ConditionTest) => {
-    if (!seen.has(key)) { seen.add(key); tests.push(test); }
-  };
+  const tests = new TestList(ctx);
   const visit = (node: SyntaxNode): void => {
     switch (node.type) {
       case 'call_expression': {
@@ -25,25 +22,15 @@ export function conditionTests(condition: SyntaxNode, ctx: StatementContext): Co
           for (const argument of argumentNodes(node)) visit(argument);
           return;
         }
-        add(`result:${name}`, { kind: 'result', of: name });
+        tests.result(name);
         return;
       }
-      case 'field_expression': {
-        const object = objectRef(node.text, ctx.aliases);
-        if (object) add(`object:${object.id}`, { kind: 'object', object });
+      case 'field_expression':
+        tests.path(node.text);
         return;
-      }
-      case 'identifier': {
-        const name = node.text;
-        if (/^[A-Z_][A-Z0-9_]*$/.test(name) || name === 'NULL' || name === 'true' || name === 'false') return;
-        if (ctx.locals.has(name)) add(`local:${name}`, { kind: 'local', name });
-        else if (ctx.isParam(name)) add(`param:${name}`, { kind: 'param', name });
-        else if (ctx.globals.has(name) || ctx.undeclared === 'object') {
-          const object = objectRef(name, ctx.aliases);
-          if (object) add(`object:${object.id}`, { kind: 'object', object });
-        } else add(`param:${name}`, { kind: 'param', name });
+      case 'identifier':
+        tests.name(node.text);
         return;
-      }
       case 'type_descriptor':
       case 'sizeof_expression':
         return;
@@ -51,5 +38,52 @@ export function conditionTests(condition: SyntaxNode, ctx: StatementContext): Co
     for (const child of node.namedChildren) visit(child);
   };
   visit(condition);
-  return tests;
+  return tests.list;
+}
+
+/** The tests of a condition read from its text (simpleConditions.ts), as the tree walk above would give them. */
+export function conditionTestsOf(items: readonly ConditionItem[], ctx: StatementContext): ConditionTest[] {
+  const tests = new TestList(ctx);
+  for (const item of items) {
+    if (item.kind === 'result') tests.result(item.of);
+    else if (item.kind === 'path') tests.path(item.text);
+    else tests.name(item.name);
+  }
+  return tests.list;
+}
+
+const CONSTANT = /^[A-Z_][A-Z0-9_]*$/;
+
+/** Tests in the order first met, each once. */
+class TestList {
+  readonly list: ConditionTest[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly ctx: StatementContext) {}
+
+  result(name: string): void {
+    this.add(`result:${name}`, { kind: 'result', of: name });
+  }
+
+  /** A member path (`kvm->fw->update`): the object it names. */
+  path(text: string): void {
+    const object = objectRef(text, this.ctx.aliases);
+    if (object) this.add(`object:${object.id}`, { kind: 'object', object });
+  }
+
+  /** A bare name: a local, a parameter, a global object; constants say nothing. */
+  name(name: string): void {
+    const ctx = this.ctx;
+    if (CONSTANT.test(name) || name === 'NULL' || name === 'true' || name === 'false') return;
+    if (ctx.locals.has(name)) this.add(`local:${name}`, { kind: 'local', name });
+    else if (ctx.isParam(name)) this.add(`param:${name}`, { kind: 'param', name });
+    else if (ctx.globals.has(name) || ctx.undeclared === 'object') this.path(name);
+    else this.add(`param:${name}`, { kind: 'param', name });
+  }
+
+  private add(key: string, test: ConditionTest): void {
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(test);
+  }
 }
