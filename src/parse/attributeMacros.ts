@@ -23,7 +23,10 @@ const ATTRIBUTE_MACROS = [
 
 const ATTRIBUTE = new RegExp(`\\b(?:${ATTRIBUTE_MACROS.join('|')})\\b`, 'g');
 
-/** `text` with each attribute macro replaced by as many spaces. */
-export function blankAttributeMacros(text: string): string {
-  return text.replace(ATTRIBUTE, (word) => ' '.repeat(word.length));
+/** `text` with each attribute macro replaced by as many spaces; each one's start and end go to `changed`. */
+export function blankAttributeMacros(text: string, changed: number[] = []): string {
+  return text.replace(ATTRIBUTE, (word: string, at: number) => {
+    changed.push(at, at + word.length);
+    return ' '.repeat(word.length);
+  });
 }

@@ -21,8 +21,8 @@ export function isBlockMacroName(name: string): boolean {
   return name === SCOPED_GUARD || LOOP_MACRO.test(name);
 }
 
-/** `text` with each block macro's name in statement position overwritten by `while` and spaces. */
-export function whileForBlockMacros(text: string): string {
+/** `text` with each block macro's name in statement position overwritten by `while` and spaces; each name's start and end go to `changed`. */
+export function whileForBlockMacros(text: string, changed: number[] = []): string {
   let out = '';
   let copied = 0;
   CANDIDATE.lastIndex = 0;
@@ -40,6 +40,7 @@ export function whileForBlockMacros(text: string): string {
     const next = text.charCodeAt(skipSpace(text, close + 1));
     if (next !== BRACE && !isWordStart(next)) continue;
     out += text.slice(copied, start) + 'while' + ' '.repeat(end - start - 5);
+    changed.push(start, end);
     copied = end;
   }
   return copied === 0 ? text : out + text.slice(copied);

@@ -4,8 +4,7 @@
 
 import { CParser, MAX_PARSE_BYTES, TreeSlot, type Node } from './treeSitter';
 import { StatementReader, type LocMapper } from './cStatements';
-import { blankAttributeMacros } from './attributeMacros';
-import { whileForBlockMacros } from './blockMacros';
+import { grammarText } from './grammarText';
 import { DECLARATION_DEPTH, functionHead, topLevel, type Definition, type TopLevelItem } from './cTopLevel';
 import { SourceText, SyntaxNode } from './syntaxNode';
 import { objectRef, type Aliases } from '../model/objects';
@@ -60,9 +59,9 @@ export function readC(parser: CParser, text: string, file: string, options: CRea
   const reuse = options.mapLoc ? undefined : options.reuse;
   // The tree is of the text with attribute macros blanked and block macros read as `while`
   // (same offsets); every text the model keeps is cut from `text`.
-  const grammarText = whileForBlockMacros(blankAttributeMacros(text));
-  const parsed = parser.withTree(grammarText, (tree) => {
-    const source = new SourceText(text, grammarText);
+  const { parsed: forGrammar, changed } = grammarText(text);
+  const parsed = parser.withTree(forGrammar, (tree) => {
+    const source = new SourceText(text, changed);
     const { definitions, items, unreadable } = topLevel(tree.rootNode, source);
     reportUnreadable(unreadable, locator(file, options.mapLoc), model);
     const globals = readDeclarations(parser, items, file, options, model);

@@ -11,20 +11,18 @@ export interface Point { row: number; column: number }
 
 /**
  * The text of a file, with where each line starts (for positions), and the
- * text its tree was parsed from when that differs (macros blanked or renamed
- * in place: same offsets, other words).
+ * stretches its tree was parsed from other words (macros blanked or renamed
+ * in place: same offsets; see grammarText.ts).
  */
 export class SourceText {
   private lineStarts: number[] | undefined;
-  /** Where `parsed` differs from `text`: start and end index of each stretch, in order. */
-  private changed: number[] | undefined;
 
-  constructor(readonly text: string, private readonly parsed: string = text) {}
+  /** `changed`: start and end index of each stretch the grammar saw rewritten, in order. */
+  constructor(readonly text: string, private readonly changed: readonly number[] = []) {}
 
   /** Whether the grammar saw `text` between the two indices as written. */
   parsedAsWritten(start: number, end: number): boolean {
-    if (this.parsed === this.text) return true;
-    const changed = (this.changed ??= changedStretches(this.text, this.parsed));
+    const changed = this.changed;
     // The first stretch that ends after `start` must begin at or after `end`.
     let low = 0;
     let high = changed.length / 2;
@@ -48,18 +46,6 @@ export class SourceText {
     }
     return { row: low, column: index - starts[low]! };
   }
-}
-
-/** The stretches where two texts of one length differ, as start and end index pairs. */
-function changedStretches(a: string, b: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i++) {
-    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
-    const start = i;
-    while (i < a.length && a.charCodeAt(i) !== b.charCodeAt(i)) i++;
-    out.push(start, i);
-  }
-  return out;
 }
 
 function lineStartsOf(text: string): number[] {
