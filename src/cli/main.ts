@@ -105,14 +105,16 @@ async function load(args: Args): Promise<Loaded> {
     : undefined;
   const inputs = files.map((path) => ({ path, file: displayPath(path) }));
   // This thread reads its share too, keeping the text of what it read.
-  const parser = await CParser.load(__dirname);
   const sources = new Map<string, string>();
-  const readHere = (input: { path: string }): FileModel => {
-    const read = readAll(parser, [input.path], options);
-    for (const [file, text] of read.sources) sources.set(file, text);
-    return read.models[0]!;
+  const hereReader = async () => {
+    const parser = await CParser.load(__dirname);
+    return (input: { path: string }): FileModel => {
+      const read = readAll(parser, [input.path], options);
+      for (const [file, text] of read.sources) sources.set(file, text);
+      return read.models[0]!;
+    };
   };
-  const models = await readWithWorkers(join(__dirname, 'readWorker.js'), { wasmDir: __dirname, ...options }, inputs, progress, readHere);
+  const models = await readWithWorkers(join(__dirname, 'readWorker.js'), { wasmDir: __dirname, ...options }, inputs, progress, hereReader);
   for (const input of inputs) {
     if (sources.has(input.file)) continue;
     try {

@@ -97,17 +97,22 @@ export class ReadPool {
   }
 }
 
-/** One read on a pool of its own: what a command-line run does. */
+/**
+ * One read on a pool of its own: what a command-line run does. The workers
+ * are started first, so they load their grammar while `hereReader` (this
+ * thread's reader, when given) loads this thread's.
+ */
 export async function readWithWorkers(
   workerScript: string,
   data: ReadWorkerData,
   inputs: readonly PoolInput[],
   onProgress?: (done: number, total: number) => void,
-  readHere?: (input: PoolInput) => FileModel,
+  hereReader?: () => Promise<(input: PoolInput) => FileModel>,
 ): Promise<FileModel[]> {
   const threads = Math.max(1, Math.min(availableParallelism(), inputs.length));
-  const pool = new ReadPool(workerScript, data, readHere ? threads - 1 : threads);
+  const pool = new ReadPool(workerScript, data, hereReader ? threads - 1 : threads);
   try {
+    const readHere = hereReader ? await hereReader() : undefined;
     return await pool.read(inputs, onProgress, readHere);
   } finally {
     await pool.close();
