@@ -10,14 +10,18 @@ import type { FileModel } from '../model/types';
 import { decodeModel } from './modelWire';
 
 export interface ReadWorkerData { wasmDir: string; table: PrimitiveTable; aliases: Aliases }
-export interface ReadRequest { id: number; path: string; file: string }
-/** The model as wire text: see modelWire.ts. */
-export interface ReadReply { id: number; model: string }
 
 export interface PoolInput { path: string; file: string }
 
-/** Requests queued at each worker: one to work on, one waiting, so it never idles between files. */
-const IN_FLIGHT = 2;
+/**
+ * One read, sent to every worker once: the files, and a counter shared by all
+ * threads. Each thread takes the next file by incrementing the counter, so a
+ * worker never waits for this thread to hand it work (this thread may be busy
+ * reading, or collecting garbage).
+ */
+export interface ReadRequest { inputs: readonly PoolInput[]; next: SharedArrayBuffer }
+/** A file's model as wire text (see modelWire.ts), or the end of a worker's share. */
+export type ReadReply = { id: number; model: string } | { done: true };
 
 export class ReadPool {
   private readonly workers: Worker[];
@@ -44,48 +48,40 @@ export class ReadPool {
     if (this.busy) throw new Error('ReadPool.read: a read is already under way');
     this.busy = true;
     const results: FileModel[] = new Array(inputs.length);
-    let next = 0;
+    const next = new SharedArrayBuffer(4);
+    const counter = new Int32Array(next);
     let done = 0;
-    const here = async (): Promise<void> => {
-      while (readHere && next < inputs.length) {
-        const id = next++;
-        results[id] = readHere(inputs[id]!);
-        onProgress?.(++done, inputs.length);
-        // Let the workers' replies in, and feed them, between files.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    };
     const onWorker = (worker: Worker): Promise<void> => new Promise<void>((resolve, reject) => {
-      let pending = 0;
       const finish = (error?: unknown): void => {
         worker.off('message', onMessage);
         worker.off('error', finish);
+        worker.off('exit', exited);
         if (error) reject(error instanceof Error ? error : new Error(String(error)));
         else resolve();
       };
-      const feed = (): void => {
-        while (pending < IN_FLIGHT && next < inputs.length) {
-          const id = next++;
-          const input = inputs[id]!;
-          const request: ReadRequest = { id, path: input.path, file: input.file };
-          worker.postMessage(request);
-          pending++;
-        }
-        if (pending === 0) finish();
-      };
+      const exited = (code: number): void => finish(new Error(`a read worker stopped (exit code ${code}) before its share was read`));
       const onMessage = (reply: ReadReply): void => {
-        pending--;
-        // Ask for more before decoding this reply, so the worker never waits on us.
-        feed();
+        if ('done' in reply) return finish();
         results[reply.id] = decodeModel(reply.model);
         onProgress?.(++done, inputs.length);
       };
       worker.on('message', onMessage);
       worker.on('error', finish);
-      feed();
+      worker.on('exit', exited);
+      const request: ReadRequest = { inputs, next };
+      worker.postMessage(request);
     });
+    const here = async (read: (input: PoolInput) => FileModel): Promise<void> => {
+      for (let id = Atomics.add(counter, 0, 1); id < inputs.length; id = Atomics.add(counter, 0, 1)) {
+        results[id] = read(inputs[id]!);
+        onProgress?.(++done, inputs.length);
+        // Let the workers' replies in between files.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     try {
-      await Promise.all([here(), ...this.workers.map(onWorker)]);
+      const workers = this.workers.map(onWorker);
+      await Promise.all(readHere ? [...workers, here(readHere)] : workers);
     } finally {
       this.busy = false;
     }

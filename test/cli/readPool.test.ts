@@ -27,6 +27,9 @@ test('a pool read twice, with this thread reading its share, gives each file the
     let hereRead = 0;
     const second = await pool.read(inputs, undefined, (input) => {
       hereRead++;
+      // A slow reader here: the worker, taking files from the same counter, reads the others.
+      const until = Date.now() + 25;
+      while (Date.now() < until);
       return readSource(parser, input.file, readFileSync(input.path, 'utf8'), { table });
     });
     assert.deepEqual(first, alone);
