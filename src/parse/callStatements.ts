@@ -72,7 +72,8 @@ export class CallBuilder {
   /** The call a guard's acquire or release stands for, at `loc` (its end, for a release at scope end), shown as `text`'s first line. */
   opCall(op: SyncOp, loc: SourceLoc, text: string, atEnd = false): CallStmt {
     const where = atEnd ? { ...loc, line: loc.endLine, col: Math.max(0, loc.endCol - 1) } : loc;
-    const args = op.object ? [op.object.text] : [];
+    // An object the primitive implies (the RCU of `guard(rcu)()`, text `rcu_read_lock()`) is no argument.
+    const args = op.object && op.object.text !== `${op.primitive}()` ? [op.object.text] : [];
     const newline = text.indexOf('\n');
     return { kind: 'call', callee: op.primitive, args, text: newline < 0 ? text : text.slice(0, newline), op, loc: where };
   }
