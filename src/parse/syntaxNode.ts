@@ -55,7 +55,6 @@ function lineStartsOf(text: string): number[] {
 }
 
 const WORD_CHAR = /\w/;
-const SPACE = /\s/;
 
 export class SyntaxNode {
   readonly id: number;
@@ -116,25 +115,12 @@ export class SyntaxNode {
     return this.startsWith(word) && !WORD_CHAR.test(this.source.text.charAt(this.startIndex + word.length));
   }
 
-  /** Where `char` stands, if it is the first thing after this node but white space; -1 otherwise. */
-  followedBy(char: string): number {
-    const text = this.source.text;
-    let at = this.endIndex;
-    while (at < text.length && SPACE.test(text.charAt(at))) at++;
-    return text.charAt(at) === char ? at : -1;
-  }
-
   /**
    * Records that this node ends where `last` (a child) ends, for a node whose
    * last child carries its last token (a call and its argument list).
    */
   endsWithChild(last: SyntaxNode): void {
     if (this.cachedEnd < 0) this.cachedEnd = last.endIndex;
-  }
-
-  /** Records an end the caller read off the source; see StatementReader.blockMacro. */
-  knownEnd(end: number): void {
-    this.cachedEnd = end;
   }
 
   get namedChildren(): SyntaxNode[] {
