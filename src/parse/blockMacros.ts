@@ -7,6 +7,8 @@
 // argument list. Offsets, rows and columns stay the same; the reader tells
 // these loops from real ones by the source text (StatementReader.loop).
 
+import { isNameCode, isNameStartCode, isSpaceCode } from '../model/cText';
+
 /** Macros that open a block like a loop header: `kvm_for_each_vcpu(i, vcpu, kvm) { ... }`. */
 export const LOOP_MACRO = /(?:^|_)for_each(?:_|$)|^for_each|_foreach(?:_|$)|^xa_for_each|^hash_for_each|^list_for_each/;
 
@@ -28,9 +30,9 @@ export function whileForBlockMacros(text: string, changed: number[] = []): strin
   CANDIDATE.lastIndex = 0;
   for (let match = CANDIDATE.exec(text); match; match = CANDIDATE.exec(text)) {
     let start = match.index;
-    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    while (start > 0 && isNameCode(text.charCodeAt(start - 1))) start--;
     let end = match.index + match[0].length;
-    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    while (end < text.length && isNameCode(text.charCodeAt(end))) end++;
     CANDIDATE.lastIndex = end;
     if (!isBlockMacroName(text.slice(start, end)) || !inStatementPosition(text, start)) continue;
     const open = skipSpace(text, end);
@@ -38,7 +40,7 @@ export function whileForBlockMacros(text: string, changed: number[] = []): strin
     const close = closingParen(text, open);
     if (close < 0 || TYPE_WORD.test(text.slice(open, close))) continue;
     const next = text.charCodeAt(skipSpace(text, close + 1));
-    if (next !== BRACE && !isWordStart(next)) continue;
+    if (next !== BRACE && !isNameStartCode(next)) continue;
     out += text.slice(copied, start) + 'while' + ' '.repeat(end - start - 5);
     changed.push(start, end);
     copied = end;
@@ -53,22 +55,10 @@ const SLASH = 0x2f;
 const STAR = 0x2a;
 const NEWLINE = 0x0a;
 
-function isWordChar(code: number): boolean {
-  return isWordStart(code) || (code >= 0x30 && code <= 0x39);
-}
-
-function isWordStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === NEWLINE || code === 0x0d || code === 0x0c || code === 0x0b;
-}
-
 /** The index of the first character at or after `at` that is neither white space nor in a comment. */
 function skipSpace(text: string, at: number): number {
   for (;;) {
-    while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+    while (at < text.length && isSpaceCode(text.charCodeAt(at))) at++;
     if (text.charCodeAt(at) !== SLASH) return at;
     const kind = text.charCodeAt(at + 1);
     if (kind === STAR) {
@@ -92,14 +82,14 @@ function skipSpace(text: string, at: number): number {
  */
 function inStatementPosition(text: string, start: number): boolean {
   let at = start - 1;
-  while (at >= 0 && isSpace(text.charCodeAt(at))) at--;
+  while (at >= 0 && isSpaceCode(text.charCodeAt(at))) at--;
   if (at < 0) return false;
   const code = text.charCodeAt(at);
   if (code === 0x3b || code === BRACE || code === 0x7d || code === 0x3a || code === CLOSE) return true;
   if (code === SLASH && text.charCodeAt(at - 1) === STAR) return true;
-  if (!isWordChar(code)) return false;
+  if (!isNameCode(code)) return false;
   let word = at;
-  while (word > 0 && isWordChar(text.charCodeAt(word - 1))) word--;
+  while (word > 0 && isNameCode(text.charCodeAt(word - 1))) word--;
   const previous = text.slice(word, at + 1);
   if (previous === 'else' || previous === 'do') return true;
   // The last word of a preprocessor line (`#endif`, `#ifdef CONFIG_X`).

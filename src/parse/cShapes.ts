@@ -35,7 +35,7 @@ export function mayHoldCalls(list: string): boolean {
 }
 
 /** The arguments of every call without any: one shared (frozen) array. */
-export const NO_ARGUMENTS = Object.freeze([]) as unknown as string[];
+const NO_ARGUMENTS = Object.freeze([]) as unknown as string[];
 
 /** Characters after which an argument list is no longer plain comma-separated text. */
 const NOT_PLAIN = /[()"'\/#\\{};]/;
@@ -51,11 +51,24 @@ export function argumentTexts(call: SyntaxNode): string[] {
   if (!list) return [];
   const text = list.text;
   const inner = text.startsWith('(') && text.endsWith(')') ? text.slice(1, -1) : undefined;
-  if (inner === undefined || NOT_PLAIN.test(inner)) return argumentNodes(call).map((a) => a.text);
+  return (inner !== undefined && plainArguments(inner)) || argumentNodes(call).map((a) => a.text);
+}
+
+/**
+ * The arguments inside a plain list's parentheses, split at its commas and
+ * trimmed; undefined when the list is not plain, or its brackets do not
+ * balance (the text is broken, and the tree's recovery is the one to follow).
+ */
+export function plainArguments(inner: string): string[] | undefined {
+  if (!isPlain(inner)) return undefined;
   if (inner.trim() === '') return NO_ARGUMENTS;
   const { parts, balanced } = splitOutside(inner, ',', '[', ']');
-  // Unbalanced brackets: the text is broken, and the tree's recovery is the one to follow.
-  return balanced ? parts.map((a) => a.trim()) : argumentNodes(call).map((a) => a.text);
+  return balanced ? parts.map((a) => a.trim()) : undefined;
+}
+
+/** Whether `text` holds none of the characters after which it is no longer plain comma-separated C (see NOT_PLAIN). */
+export function isPlain(text: string): boolean {
+  return !NOT_PLAIN.test(text);
 }
 
 /** The argument nodes, comments left out. */
@@ -66,7 +79,11 @@ export function argumentNodes(call: SyntaxNode): SyntaxNode[] {
 
 /** A bare name in an expression is an identifier: told from the text, without asking the tree. */
 export function isName(node: SyntaxNode): boolean {
-  return NAME.test(node.text);
+  return isNameText(node.text);
+}
+
+export function isNameText(text: string): boolean {
+  return NAME.test(text);
 }
 
 const NAME = /^[A-Za-z_]\w*$/;

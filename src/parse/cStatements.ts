@@ -8,7 +8,7 @@ import type { SyntaxNode } from './syntaxNode';
 import { objectRef } from '../model/objects';
 import { guardOps } from '../model/syncOp';
 import {
-  argumentListOf, argumentNodes, calleeOf, declaredName, isElseClause, isName, isStaticCall, mayHoldCalls,
+  argumentListOf, argumentNodes, calleeOf, declaredName, isElseClause, isName, isNameText, isStaticCall, mayHoldCalls,
   stripParens, withoutComments,
 } from './cShapes';
 import type { SourceLoc, Stmt, SyncOp } from '../model/types';
@@ -501,11 +501,6 @@ export class StatementReader {
 interface MacroHeader { name: string; args: SyntaxNode[]; text: string; loc: SourceLoc }
 
 const MACRO_NAME = /^\w+/;
-const NAME = /^[A-Za-z_]\w*$/;
-
-function isNameText(text: string): boolean {
-  return NAME.test(text);
-}
 
 /** The operands of `a, b, c` (the grammar nests comma expressions to the right), in order. */
 function commaOperands(node: SyntaxNode, out: SyntaxNode[]): void {

@@ -6,8 +6,8 @@
 // strings, nested calls) goes to the tree.
 
 import { TRANSPARENT_MACROS } from '../model/primitives';
-import { splitOutside } from '../model/cText';
-import { NO_ARGUMENTS } from './cShapes';
+import { plainArguments } from './cShapes';
+import { isNameStartCode, isSpaceCode } from '../model/cText';
 import type { SimpleCall } from './simpleStatements';
 
 /** What a condition reads, in the order the tree walk meets it. */
@@ -23,8 +23,6 @@ const NOT_A_NAME = new Set([
   'sizeof', 'typeof', '__typeof__', 'alignof', '_Alignof', '__alignof__', 'offsetof', 'defined', '_Generic',
   'struct', 'union', 'enum', 'const', 'volatile', 'static_call', 'static_call_cond', 'static_call_mod',
 ]);
-/** Characters that make a call's arguments more than plain text (as in simpleStatements.ts). */
-const NOT_PLAIN = /[()"'\/#\\{};=]/;
 const WORD = /[A-Za-z_]\w*/y;
 const NUMBER = /[0-9][\w.]*/y;
 const OPERATOR_CHARS = '!~&|^+-*%<>?:';
@@ -46,9 +44,9 @@ function readExpression(text: string, start: number, end: number, offset: number
   while (at < end) {
     const code = text.charCodeAt(at);
     const char = text.charAt(at);
-    if (isSpace(code)) {
+    if (isSpaceCode(code)) {
       at++;
-    } else if (isWordStart(code)) {
+    } else if (isNameStartCode(code)) {
       const next = readOperand(text, at, end, offset, out);
       if (next < 0) return false;
       at = next;
@@ -62,7 +60,7 @@ function readExpression(text: string, start: number, end: number, offset: number
     } else if (char === ')') {
       // `(type)x` is a cast: a grouping parenthesis is followed by an operator or the end.
       const follow = text.charCodeAt(skipSpaces(text, at + 1, end));
-      if (--depth < 0 || isWordStart(follow) || (follow >= 0x30 && follow <= 0x39) || follow === 0x28) return false;
+      if (--depth < 0 || isNameStartCode(follow) || (follow >= 0x30 && follow <= 0x39) || follow === 0x28) return false;
       at++;
     } else if (char === '=') {
       // Only `==`, and the `=` of `!=`, `<=`, `>=` (not `<<=`, `>>=`, `+=`, ...).
@@ -92,16 +90,16 @@ function readOperand(text: string, at: number, end: number, offset: number, out:
     const close = text.indexOf(')', after + 1);
     if (close < 0 || close >= end) return -1;
     const inner = text.slice(after + 1, close);
-    if (NOT_PLAIN.test(inner)) return -1;
+    // Plain arguments only: no call, string or comment in them, and no assignment (`=`).
+    const args = inner.includes('=') ? undefined : plainArguments(inner);
+    if (!args) return -1;
     const follow = skipSpaces(text, close + 1, end);
     if ('.[('.includes(text.charAt(follow)) || text.startsWith('->', follow)) return -1;
     if (TRANSPARENT_MACROS.has(word)) {
       // `unlikely(x)`: neither a call nor a result; what its arguments read.
       return readExpression(text, after + 1, close, offset, true, out) ? close + 1 : -1;
     }
-    const split = inner.trim() === '' ? { parts: NO_ARGUMENTS, balanced: true } : splitOutside(inner, ',', '[', ']');
-    if (!split.balanced) return -1;
-    out.calls.push({ callee: word, start: offset + at, end: offset + close + 1, args: split.parts.map((a) => a.trim()) });
+    out.calls.push({ callee: word, start: offset + at, end: offset + close + 1, args });
     out.items.push({ kind: 'result', of: word });
     return close + 1;
   }
@@ -125,14 +123,6 @@ function readOperand(text: string, at: number, end: number, offset: number, out:
 }
 
 function skipSpaces(text: string, at: number, end: number): number {
-  while (at < end && isSpace(text.charCodeAt(at))) at++;
+  while (at < end && isSpaceCode(text.charCodeAt(at))) at++;
   return at;
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-}
-
-function isWordStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
 }

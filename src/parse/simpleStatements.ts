@@ -8,7 +8,7 @@
 // macros the grammar misread) goes to the tree as before.
 
 import { splitOutside } from '../model/cText';
-import { NO_ARGUMENTS } from './cShapes';
+import { isPlain, plainArguments } from './cShapes';
 
 /** A call `name(plain, args)`; offsets are into the statement's text. */
 export interface SimpleCall { callee: string; start: number; end: number; args: string[] }
@@ -25,8 +25,10 @@ export type SimpleShape =
 /** `name`, `*name`, `name[N]`, with `= value` (plain, or one call); `pointer` for `*name`. */
 export interface SimpleDeclarator { name: string; pointer: boolean; value?: string; call?: SimpleCall }
 
-/** Characters that make a value more than plain text: calls, casts, nested assignments, literals, comments, blocks. */
-const NOT_PLAIN = /[()"'\/#\\{};=]/;
+/** A value without calls, casts, nested assignments, literals, comments or blocks. */
+export function isPlainValue(text: string): boolean {
+  return isPlain(text) && !text.includes('=');
+}
 /**
  * Words the grammar never reads as a function's name: keywords, and the
  * types it knows (`int(x);` and `size_t(x);` are declarations to it).
@@ -65,7 +67,7 @@ export function simpleShape(type: string, text: string): SimpleShape | undefined
     const valueStart = Math.min(keyword[0].length, end);
     if (valueStart === end) return { kind: 'return', valueStart, end };
     const value = text.slice(valueStart, end);
-    if (!NOT_PLAIN.test(value)) return { kind: 'return', value, valueStart, end };
+    if (isPlainValue(value)) return { kind: 'return', value, valueStart, end };
     const call = simpleCall(value, valueStart);
     return call ? { kind: 'return', value, valueStart, end, call } : undefined;
   }
@@ -81,7 +83,7 @@ export function simpleShape(type: string, text: string): SimpleShape | undefined
   const value = body.slice(valueStart);
   if (value === '') return undefined;
   const target = assignment[1]!;
-  if (!NOT_PLAIN.test(value)) return { kind: 'assign', target, value, valueStart, end };
+  if (isPlainValue(value)) return { kind: 'assign', target, value, valueStart, end };
   const call = simpleCall(value, valueStart);
   return call ? { kind: 'assign', target, value, valueStart, end, call } : undefined;
 }
@@ -92,11 +94,10 @@ function simpleCall(text: string, offset: number): SimpleCall | undefined {
   if (!match) return undefined;
   const callee = match[1]!;
   const inner = match[2]!;
-  if (NOT_PLAIN.test(inner) || NOT_A_FUNCTION.has(callee)) return undefined;
-  const call = { callee, start: offset, end: offset + text.length };
-  if (inner.trim() === '') return { ...call, args: NO_ARGUMENTS };
-  const { parts, balanced } = splitOutside(inner, ',', '[', ']');
-  return balanced ? { ...call, args: parts.map((a) => a.trim()) } : undefined;
+  // An `=` among the arguments is an assignment the tree walk would read.
+  if (inner.includes('=') || NOT_A_FUNCTION.has(callee)) return undefined;
+  const args = plainArguments(inner);
+  return args && { callee, start: offset, end: offset + text.length, args };
 }
 
 /** Words before a declaration's type that the grammar keeps out of its `type` field. */
@@ -162,7 +163,7 @@ function declarationShape(text: string, end: number): SimpleShape | undefined {
     const value = match[4];
     if (value !== undefined) {
       declarator.value = value;
-      if (NOT_PLAIN.test(value)) {
+      if (!isPlainValue(value)) {
         const call = simpleCall(value, offset + lead + trimmed.length - value.length);
         if (!call) return undefined;
         declarator.call = call;
