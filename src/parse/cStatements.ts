@@ -216,23 +216,11 @@ export class StatementReader {
         return out;
       }
       case 'assign': {
-        const { target, value } = shape;
         const call = shape.call && this.build.simpleCall(node, shape.call);
-        const text = node.text.slice(0, shape.end);
-        const named = isNameText(target);
-        const out: Stmt[] = [];
-        if (call) {
-          call.assignTo = target;
-          call.text = text;
-          out.push(call);
-        } else if (named ? this.ctx.globals.has(target) && !this.ctx.locals.has(target) : true) {
-          // A field (`a->b`, `a.b`) or a file-scope variable: shared memory.
-          const object = objectRef(target, this.ctx.aliases);
-          if (object) out.push({ kind: 'access', access: 'store', object, value, text, loc: this.build.span(node, node.startIndex, node.startIndex + shape.end) });
-        } else {
-          out.push({ kind: 'assign', target, value, loc: this.build.span(node, node.startIndex, node.startIndex + shape.end) });
-        }
-        if (named && !this.ctx.globals.has(target)) this.ctx.locals.set(target, this.ctx.locals.get(target) ?? '');
+        const out: Stmt[] = call ? [call] : [];
+        // A target that is no bare name is a member path (`a->b`, `a.b`): a field.
+        const span = () => this.build.span(node, node.startIndex, node.startIndex + shape.end);
+        this.assigned(out, shape.target, () => true, shape.call !== undefined, shape.value, node.text.slice(0, shape.end), span);
         return out;
       }
     }
@@ -294,24 +282,42 @@ export class StatementReader {
     const right = sides.length === 2 ? sides[1]! : expr.childForFieldName('right');
     if (!left || !right) return sides.flatMap((side) => this.calls(side));
     const out = this.calls(right);
-    const last = out[out.length - 1];
-    if (right.type === 'call_expression' && last?.kind === 'call') {
-      last.assignTo = left.text;
-      last.text = expr.text;
-    } else if (this.isShared(left)) {
-      const object = objectRef(left.text, this.ctx.aliases);
-      if (object) out.push({ kind: 'access', access: 'store', object, value: right.text, text: expr.text, loc: this.loc(expr) });
-    } else if (isName(left)) {
-      out.push({ kind: 'assign', target: left.text, value: right.text, loc: this.loc(expr) });
-    }
-    if (isName(left) && !this.ctx.globals.has(left.text)) this.ctx.locals.set(left.text, this.ctx.locals.get(left.text) ?? '');
+    const isField = () => left.type === 'field_expression';
+    this.assigned(out, left.text, isField, right.type === 'call_expression', right.text, expr.text, () => this.loc(expr));
     return [...this.calls(left), ...out];
+  }
+
+  /**
+   * What `target op value` adds after the value's calls (`out`), read from the tree or
+   * from the text: the value's call assigned to the target; or a store, when the target is
+   * shared memory (a field, or a file-scope variable no local hides); or an assignment to a
+   * local. A bare-name target becomes a local.
+   */
+  private assigned(
+    out: Stmt[], target: string, isField: () => boolean, valueIsCall: boolean, value: string, text: string, loc: () => SourceLoc,
+  ): void {
+    const named = isNameText(target);
+    const last = out[out.length - 1];
+    if (valueIsCall && last?.kind === 'call') {
+      last.assignTo = target;
+      last.text = text;
+    } else if (this.isSharedTarget(target, isField)) {
+      const object = objectRef(target, this.ctx.aliases);
+      if (object) out.push({ kind: 'access', access: 'store', object, value, text, loc: loc() });
+    } else if (named) {
+      out.push({ kind: 'assign', target, value, loc: loc() });
+    }
+    if (named && !this.ctx.globals.has(target)) this.ctx.locals.set(target, this.ctx.locals.get(target) ?? '');
   }
 
   /** A store to a struct field or a file-scope variable is visible to other CPUs. */
   private isShared(left: SyntaxNode): boolean {
-    if (isName(left)) return this.ctx.globals.has(left.text) && !this.ctx.locals.has(left.text);
-    return left.type === 'field_expression';
+    return this.isSharedTarget(left.text, () => left.type === 'field_expression');
+  }
+
+  /** The same for a target's text; `isField` is asked only of a target that is no bare name. */
+  private isSharedTarget(target: string, isField: () => boolean): boolean {
+    return isNameText(target) ? this.ctx.globals.has(target) && !this.ctx.locals.has(target) : isField();
   }
 
   private declaration(node: SyntaxNode): Stmt[] {

@@ -35,12 +35,7 @@ export class CallBuilder {
   simpleCall(node: SyntaxNode, call: SimpleCall): CallStmt | undefined {
     if (TRANSPARENT_MACROS.has(call.callee)) return undefined;
     const start = node.startIndex;
-    const stmt: CallStmt = {
-      kind: 'call', callee: call.callee, args: call.args, text: node.text.slice(call.start, call.end), loc: this.span(node, start + call.start, start + call.end),
-    };
-    const op = syncOpFor(call.callee, call.args, this.ctx.table, this.ctx.aliases);
-    if (op) stmt.op = op;
-    return stmt;
+    return this.make(call.callee, call.args, node.text.slice(call.start, call.end), this.span(node, start + call.start, start + call.end));
   }
 
   /** The call statement for a call_expression node; undefined for a transparent macro (`WARN_ON`). */
@@ -62,7 +57,12 @@ export class CallBuilder {
       indirect = { via: 'pointer', member: fn.text };
     }
     if (!indirect && TRANSPARENT_MACROS.has(callee)) return undefined;
-    const call: CallStmt = { kind: 'call', callee, args, text: node.text, loc: this.loc(node) };
+    return this.make(callee, args, node.text, this.loc(node), indirect);
+  }
+
+  /** A call statement; a direct call to a primitive carries its sync operation. */
+  private make(callee: string, args: string[], text: string, loc: SourceLoc, indirect?: IndirectTarget): CallStmt {
+    const call: CallStmt = { kind: 'call', callee, args, text, loc };
     if (indirect) call.indirect = indirect;
     const op = indirect ? undefined : syncOpFor(callee, args, this.ctx.table, this.ctx.aliases);
     if (op) call.op = op;
